@@ -1,0 +1,164 @@
+"""The one tokeniser: review text -> tokens -> n-grams -> sparse vector.
+
+Training (as the ``analyzer`` of scikit-learn's ``CountVectorizer``), the endpoint's
+``inference.py`` and the Lambda handler all import this module, so a text becomes the
+same vector everywhere. It uses the standard library only because the Lambda package
+must stay small and start fast. Any change to what it produces must bump
+``TOKENIZER_VERSION``: the version is part of the vocabulary's identity, so a model and a
+Lambda built with different tokenisers refuse to talk instead of answering wrongly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+TOKENIZER_VERSION = "1"
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+# Reviews use typographic and Windows-1252 stand-ins for quotes and dashes.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'", "\x92": "'", "\x91": "'"})
+# A rating such as 10/10 or 7.5/10, a word (letters or digits, with inner apostrophes), or ! and ?.
+_TOKEN = re.compile(r"\d+(?:\.\d+)?/\d+|[^\W_]+(?:'[^\W_]+)*|[!?]")
+# Irregular negated contractions; the regular ones ("don't", "isn't") split at "n't".
+_IRREGULAR_NEGATIONS = {"can't": ("can", "not"), "won't": ("will", "not"), "shan't": ("shall", "not"), "ain't": ("is", "not")}
+
+
+@dataclass(frozen=True)
+class TokenizerSettings:
+    """How tokens become features; stored with the vocabulary so every reader agrees."""
+
+    ngram_min: int = 1
+    ngram_max: int = 3
+    binary: bool = True
+    tokenizer_version: str = TOKENIZER_VERSION
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.ngram_min <= self.ngram_max <= 5:
+            raise ValueError(f"n-gram range must satisfy 1 <= min <= max <= 5, got {self.ngram_min}..{self.ngram_max}")
+
+
+def normalize(text: str) -> str:
+    """Strip HTML tags and entities, fold Unicode compatibility forms and accents, lower-case.
+
+    IMDB reviews contain ``<br />`` and entities; users paste curly quotes and accented names.
+    """
+    text = _TAG.sub(" ", html.unescape(text))
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.casefold()
+
+
+def _split_contraction(word: str) -> Iterable[str]:
+    """Keep negations as the word "not" and drop possessive "'s"; keep "i'm", "you're" whole."""
+    if word in _IRREGULAR_NEGATIONS:
+        return _IRREGULAR_NEGATIONS[word]
+    if word.endswith("n't") and len(word) > 3:
+        return (word[:-3], "not")
+    if word.endswith("'s"):
+        return (word[:-2],)
+    return (word,)
+
+
+def words(text: str) -> list[str]:
+    """Split a review into normalised word tokens (the unigrams)."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(normalize(text)):
+        out.extend(part for part in _split_contraction(match.group()) if part)
+    return out
+
+
+def analyze(text: str, settings: TokenizerSettings = TokenizerSettings()) -> list[str]:
+    """All n-grams of a text in order, n from ``ngram_min`` to ``ngram_max``, joined by spaces."""
+    tokens = words(text)
+    grams: list[str] = []
+    for n in range(settings.ngram_min, settings.ngram_max + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    """A bag-of-words vector: strictly increasing indices and their values."""
+
+    indices: list[int]
+    values: list[float]
+
+    def to_json(self) -> dict[str, list]:
+        return {"indices": self.indices, "values": self.values}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The model's terms in feature order, with the settings that produced them.
+
+    ``version`` identifies terms and settings together; the Lambda sends it with every
+    request and the endpoint refuses vectors built with another one.
+    """
+
+    terms: tuple[str, ...]
+    settings: TokenizerSettings
+    model_version: str = ""
+    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {term: i for i, term in enumerate(self.terms)})
+        if len(self.index) != len(self.terms):
+            raise ValueError("vocabulary terms must be unique")
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def version(self) -> str:
+        return vocabulary_version(self.terms, self.settings)
+
+    def vectorize(self, text: str) -> SparseVector:
+        """The sparse vector of ``text``; unknown n-grams are dropped."""
+        counts: dict[int, int] = {}
+        index = self.index
+        for gram in analyze(text, self.settings):
+            i = index.get(gram)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
+        indices = sorted(counts)
+        if self.settings.binary:
+            return SparseVector(indices, [1.0] * len(indices))
+        return SparseVector(indices, [float(counts[i]) for i in indices])
+
+    def to_dict(self) -> dict:
+        return {
+            "format": 1,
+            "vocabulary_version": self.version,
+            "model_version": self.model_version,
+            "tokenizer": asdict(self.settings),
+            "terms": list(self.terms),
+        }
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Vocabulary:
+        vocabulary = cls(tuple(data["terms"]), TokenizerSettings(**data["tokenizer"]), data.get("model_version", ""))
+        if data.get("vocabulary_version") not in (None, vocabulary.version):
+            raise ValueError("vocabulary file is corrupt: its terms do not match its vocabulary_version")
+        return vocabulary
+
+    @classmethod
+    def load(cls, path: Path) -> Vocabulary:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def vocabulary_version(terms: Sequence[str], settings: TokenizerSettings) -> str:
+    """A short content hash of the settings and the ordered terms."""
+    digest = hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode())
+    for term in terms:
+        digest.update(term.encode("utf-8") + b"\n")
+    return digest.hexdigest()[:16]
