@@ -1,0 +1,154 @@
+"""The SageMaker endpoint call: sparse JSON out, predictions back, failures as API errors.
+
+One ``sagemaker-runtime`` client per container, with explicit timeouts and botocore's
+standard retries, so a slow or failing endpoint becomes a 502/503/504 well before API
+Gateway's 29 s limit. A vector built with another vocabulary is refused by the endpoint
+(``vocabulary_mismatch``); that means a model rollout is under way, so it is a retryable 503,
+never an answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from lambda_src.errors import ApiError
+from lambda_src.settings import Settings
+from lambda_src.tokenizer import SparseVector
+
+RETRY_AFTER_THROTTLED = 1
+RETRY_AFTER_UNAVAILABLE = 5
+RETRY_AFTER_ROLLOUT = 30
+_THROTTLED = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "ModelNotReadyException"})
+_UNAVAILABLE = frozenset({"ServiceUnavailable", "InternalDependencyException"})
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    score: float
+    explanation: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class EndpointAnswer:
+    model_version: str
+    predictions: list[Prediction]
+
+
+def encode_request(vectors: Sequence[SparseVector], vocabulary_version: str, explain: bool) -> bytes:
+    """The sparse JSON body of CONTRACTS.md: indices and values per review, plus the vocabulary id."""
+    instances = [{"indices": v.indices, "values": v.values} for v in vectors]
+    payload = {"instances": instances, "vocabulary_version": vocabulary_version, "explain": explain}
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def _vocabulary_mismatch() -> ApiError:
+    return ApiError(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "vocabulary_mismatch",
+        "The model is being updated; retry shortly.",
+        retry_after=RETRY_AFTER_ROLLOUT,
+    )
+
+
+def _invalid_answer(detail: str) -> ApiError:
+    return ApiError(HTTPStatus.BAD_GATEWAY, "invalid_model_response", f"The model answered unexpectedly ({detail}).")
+
+
+def decode_answer(body: bytes, vocabulary_version: str, expected: int) -> EndpointAnswer:
+    """Check the endpoint's JSON answer against what was asked; anything off is a 502, not a guess."""
+    try:
+        data = json.loads(body)
+        predictions = data["predictions"]
+        version = data.get("vocabulary_version")
+        model_version = data["model_version"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise _invalid_answer("not the expected JSON") from None
+    if version is not None and version != vocabulary_version:
+        raise _vocabulary_mismatch()
+    if not isinstance(predictions, list) or len(predictions) != expected:
+        raise _invalid_answer("wrong number of predictions")
+    out = []
+    for p in predictions:
+        if not isinstance(p, dict) or p.get("label") not in ("positive", "negative"):
+            raise _invalid_answer("missing label")
+        score = p.get("score")
+        if not isinstance(score, int | float) or not 0.0 <= score <= 1.0:
+            raise _invalid_answer("score is not a probability")
+        out.append(Prediction(p["label"], float(score), p.get("explanation")))
+    return EndpointAnswer(str(model_version), out)
+
+
+def map_client_error(error: ClientError) -> ApiError:
+    """A sagemaker-runtime error response as the API error the caller should see."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "ModelError":
+        if "vocabulary_mismatch" in str(error.response.get("OriginalMessage", "")):
+            return _vocabulary_mismatch()
+        return ApiError(HTTPStatus.BAD_GATEWAY, "model_error", "The model failed to answer.")
+    if code in _THROTTLED:
+        return ApiError(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "endpoint_throttled",
+            "Too many requests; retry shortly.",
+            retry_after=RETRY_AFTER_THROTTLED,
+        )
+    if code in _UNAVAILABLE:
+        return ApiError(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "endpoint_unavailable",
+            "The model is unavailable; retry shortly.",
+            retry_after=RETRY_AFTER_UNAVAILABLE,
+        )
+    return ApiError(HTTPStatus.BAD_GATEWAY, "endpoint_error", "The model endpoint refused the request.")
+
+
+class SageMakerEndpoint:
+    """The endpoint named in the settings, reached through one long-lived client."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.name = settings.endpoint_name
+        config = Config(
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            retries={"mode": "standard", "max_attempts": settings.max_attempts},
+            tcp_keepalive=True,
+        )
+        self.client = boto3.client("sagemaker-runtime", endpoint_url=settings.endpoint_url, config=config)
+
+    def invoke(self, body: bytes) -> bytes:
+        """POST the body to the endpoint; every failure comes back as an ``ApiError``."""
+        try:
+            response = self.client.invoke_endpoint(
+                EndpointName=self.name, Body=body, ContentType="application/json", Accept="application/json"
+            )
+            return response["Body"].read()
+        except ClientError as error:
+            raise map_client_error(error) from error
+        except (ReadTimeoutError, ConnectTimeoutError) as error:
+            raise ApiError(
+                HTTPStatus.GATEWAY_TIMEOUT, "endpoint_timeout", "The model did not answer in time."
+            ) from error
+        except EndpointConnectionError as error:
+            raise ApiError(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "endpoint_unavailable",
+                "The model endpoint cannot be reached.",
+                retry_after=RETRY_AFTER_UNAVAILABLE,
+            ) from error
+        except BotoCoreError as error:
+            raise ApiError(HTTPStatus.BAD_GATEWAY, "endpoint_error", "The model endpoint call failed.") from error

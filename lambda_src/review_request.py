@@ -1,0 +1,136 @@
+"""Turning a request body into the reviews to classify, or a specific 4xx saying what is wrong.
+
+Limits (documented in the README):
+- ``MAX_BATCH`` reviews per request; a bigger batch is 413 ``batch_too_large``.
+- ``MAX_REVIEW_CHARS`` characters per review (the longest IMDB review has about 13,700);
+  a longer one is 413 ``review_too_long``.
+- ``MAX_BODY_BYTES`` for the whole body, checked before any parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from lambda_src.errors import ApiError
+
+MAX_BATCH = 25
+MAX_REVIEW_CHARS = 20_000
+MAX_BODY_BYTES = 1_048_576
+JSON_TYPE = "application/json"
+TEXT_TYPE = "text/plain"
+_FIELDS = frozenset({"review", "reviews", "explain"})
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What the caller asked for: one review or a batch, with or without explanations."""
+
+    reviews: list[str]
+    batch: bool
+    explain: bool
+
+
+def _bad_request(code: str, message: str) -> ApiError:
+    return ApiError(HTTPStatus.BAD_REQUEST, code, message)
+
+
+def media_type(content_type: str | None) -> str:
+    """The media type of a Content-Type header, or 415 for anything but UTF-8 JSON or plain text."""
+    if not content_type:
+        raise ApiError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "missing_content_type",
+            "Send Content-Type application/json or text/plain.",
+        )
+    kind, _, params = content_type.partition(";")
+    kind = kind.strip().lower()
+    if kind not in (JSON_TYPE, TEXT_TYPE):
+        raise ApiError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Only application/json and text/plain bodies are accepted.",
+        )
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise ApiError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_charset", "The body must be UTF-8.")
+    return kind
+
+
+def _explain_flag(value: str | None) -> bool:
+    """The ``explain`` query parameter, the only way a text/plain request can ask for one."""
+    if value is None or value.lower() in ("", "false", "0"):
+        return False
+    if value.lower() in ("true", "1"):
+        return True
+    raise _bad_request("invalid_field_type", "The explain query parameter must be true or false.")
+
+
+def _check_review(review: Any, where: str) -> str:
+    if not isinstance(review, str):
+        raise _bad_request("invalid_field_type", f"{where} must be a string.")
+    if len(review) > MAX_REVIEW_CHARS:
+        raise ApiError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "review_too_long",
+            f"{where} has {len(review)} characters; the limit is {MAX_REVIEW_CHARS}.",
+        )
+    if not review.strip():
+        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "empty_review", f"{where} is empty or only whitespace.")
+    return review
+
+
+def _from_json(text: str, explain_query: str | None) -> ReviewRequest:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise _bad_request("invalid_json", "The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise _bad_request("invalid_json_object", 'The body must be a JSON object such as {"review": "..."}.')
+    unknown = sorted(set(data) - _FIELDS)
+    if "review" in data and "reviews" in data:
+        raise _bad_request("conflicting_fields", 'Send either "review" or "reviews", not both.')
+    if "review" not in data and "reviews" not in data:
+        hint = f" (unknown fields: {', '.join(unknown[:5])})" if unknown else ""
+        raise _bad_request("missing_field", f'The body needs a "review" string or a "reviews" list{hint}.')
+    if unknown:
+        raise _bad_request("unknown_field", f"Unknown fields: {', '.join(unknown[:5])}.")
+    explain = data.get("explain", _explain_flag(explain_query))
+    if not isinstance(explain, bool):
+        raise _bad_request("invalid_field_type", '"explain" must be true or false.')
+    if "review" in data:
+        return ReviewRequest([_check_review(data["review"], '"review"')], batch=False, explain=explain)
+    reviews = data["reviews"]
+    if not isinstance(reviews, list):
+        raise _bad_request("invalid_field_type", '"reviews" must be a list of strings.')
+    if not reviews:
+        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "empty_batch", '"reviews" is an empty list.')
+    if len(reviews) > MAX_BATCH:
+        raise ApiError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "batch_too_large",
+            f'"reviews" has {len(reviews)} items; the limit is {MAX_BATCH}.',
+        )
+    checked = [_check_review(review, f'"reviews"[{i}]') for i, review in enumerate(reviews)]
+    return ReviewRequest(checked, batch=True, explain=explain)
+
+
+def parse_review_request(content_type: str | None, body: bytes, explain_query: str | None = None) -> ReviewRequest:
+    """Validate a POST body; raises ``ApiError`` naming the first problem found."""
+    kind = media_type(content_type)
+    if len(body) > MAX_BODY_BYTES:
+        raise ApiError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", f"The body is over {MAX_BODY_BYTES} bytes."
+        )
+    if not body:
+        raise _bad_request("empty_body", "The request body is empty.")
+    try:
+        text = body.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise _bad_request("invalid_utf8", "The request body is not valid UTF-8.") from None
+    if kind == JSON_TYPE:
+        return _from_json(text, explain_query)
+    return ReviewRequest([_check_review(text, "The review")], batch=False, explain=_explain_flag(explain_query))
