@@ -1,0 +1,113 @@
+"""Write the training artifacts: model.tar.gz for SageMaker, vocabulary.json, metrics and report.
+
+``model.tar.gz`` is built deterministically (sorted entries, fixed times, owners and modes,
+gzip without a timestamp): the same model gives the same bytes, so Terraform's content-keyed
+upload and endpoint configuration change only when the model does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lambda_src import tokenizer
+from lambda_src.tokenizer import Vocabulary
+from training import inference
+
+MODEL_ARCHIVE = "model.tar.gz"
+
+
+def model_version(vocabulary_version: str, coef: np.ndarray, intercept: float) -> str:
+    """Identity of the (vocabulary, weights) pair: returned with every prediction."""
+    digest = hashlib.sha256(vocabulary_version.encode())
+    digest.update(np.ascontiguousarray(coef, dtype="<f8").tobytes())
+    digest.update(repr(float(intercept)).encode())
+    return digest.hexdigest()[:16]
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array, dtype="<f8"), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def model_archive_members(vocabulary: Vocabulary, coef: np.ndarray, metadata: dict[str, Any]) -> dict[str, bytes]:
+    """Archive path -> bytes, in the layout the SageMaker scikit-learn container loads."""
+    return {
+        "coef.npy": _npy_bytes(coef),
+        "metadata.json": _json_bytes(metadata),
+        "vocabulary.json": json.dumps(vocabulary.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(),
+        "code/inference.py": Path(inference.__file__).read_bytes(),
+        "code/lambda_src/__init__.py": b"",
+        "code/lambda_src/tokenizer.py": Path(tokenizer.__file__).read_bytes(),
+    }
+
+
+def write_tar_gz(path: Path, members: dict[str, bytes]) -> None:
+    """A reproducible tar.gz: sorted names, mtime 0, root owner, mode 0644."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name in sorted(members):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(members[name]), 0, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(members[name]))
+    with path.open("wb") as out, gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as gz:
+        gz.write(raw.getvalue())
+
+
+def write_model(out_dir: Path, vocabulary: Vocabulary, coef: np.ndarray, metadata: dict[str, Any]) -> Path:
+    """Write model.tar.gz and the stand-alone vocabulary.json for the Lambda packager."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    archive = out_dir / MODEL_ARCHIVE
+    write_tar_gz(archive, model_archive_members(vocabulary, coef, metadata))
+    vocabulary.save(out_dir / "vocabulary.json")
+    return archive
+
+
+def write_metrics(out_dir: Path, metrics: dict[str, Any]) -> Path:
+    path = out_dir / "metrics.json"
+    path.write_bytes(_json_bytes(metrics))
+    return path
+
+
+def write_report(out_dir: Path, metrics: dict[str, Any], plots: list[Path]) -> Path:
+    """A short human-readable summary next to metrics.json."""
+    cm = metrics["confusion_matrix"]["rows_true_cols_pred"]
+    val = ", ".join(f"C={c}: {a:.4f}" for c, a in metrics["validation_accuracy"].items())
+    lines = [
+        "# IMDB sentiment model report",
+        "",
+        f"Model version `{metrics['model_version']}`, vocabulary `{metrics['vocabulary_version']}` "
+        f"({metrics['vocabulary_size']:,} terms, word {metrics['ngram_range'][0]}..{metrics['ngram_range'][1]}-grams).",
+        "",
+        f"Evaluated once on the official test split ({metrics['test_reviews']:,} reviews):",
+        "",
+        "| metric | value |",
+        "| --- | --- |",
+        *(f"| {k} | {metrics[k]:.4f} |" for k in ("accuracy", "precision", "recall", "f1", "roc_auc")),
+        "",
+        f"Confusion matrix (rows true, columns predicted; negative, positive): {cm}.",
+        "",
+        f"Chosen on a {metrics['validation_fraction']:.0%} validation split of train/ only: {val} "
+        f"-> C={metrics['c']}.",
+        f"Training time {metrics['training_seconds']:.0f} s; data sha256 `{metrics['data_sha256'][:16]}…`.",
+        "",
+        *(f"![{p.stem}](plots/{p.name})" for p in plots),
+        "",
+    ]
+    path = out_dir / "report.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -1,0 +1,253 @@
+"""SageMaker scikit-learn serving entry point (``SAGEMAKER_PROGRAM=inference.py``).
+
+Shipped in ``model.tar.gz`` as ``code/inference.py`` beside ``code/lambda_src/tokenizer.py``.
+The container calls ``model_fn`` once, then ``input_fn`` -> ``predict_fn`` -> ``output_fn`` per
+request. ``input_fn`` only parses (it never sees the model); everything that depends on the
+model (vocabulary version, vector length, index range) is checked in ``predict_fn``.
+
+The model is stored version-free (``coef.npy`` and ``metadata.json``) and rebuilt here as a
+scikit-learn ``LogisticRegression``, so it loads under the serving image's numpy and
+scikit-learn whatever versions trained it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from lambda_src.tokenizer import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json"
+CSV = "text/csv"
+TEXT = "text/plain"
+MAX_INSTANCES = 256
+EXPLAIN_TERMS = 5
+
+
+class InferenceError(ValueError):
+    """A request the model cannot answer; ``status_code`` is the HTTP status a server should use."""
+
+    status_code = 400
+
+
+class UnsupportedContentTypeError(InferenceError):
+    status_code = 415
+
+
+class UnsupportedAcceptError(InferenceError):
+    status_code = 406
+
+
+class VocabularyMismatchError(InferenceError):
+    """The vector was built with another vocabulary: its indices mean other words.
+
+    The message starts with ``vocabulary_mismatch:`` so a caller can recognise it in the
+    container's error body (SageMaker passes that on as ``OriginalMessage``).
+    """
+
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class SentimentModel:
+    """What ``model_fn`` loads: classifier, vocabulary and identity."""
+
+    classifier: LogisticRegression
+    vocabulary: Vocabulary
+    model_version: str
+
+    @property
+    def n_features(self) -> int:
+        return len(self.vocabulary)
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    """A request as ``input_fn`` understood it, before any model is involved."""
+
+    sparse_rows: list[tuple[list[int], list[float]]] = field(default_factory=list)
+    dense_rows: list[list[float]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    vocabulary_version: str | None = None
+    explain: bool = False
+
+
+def model_fn(model_dir: str) -> SentimentModel:
+    """Load the classifier from its version-free parameters and the vocabulary beside it."""
+    root = Path(model_dir)
+    metadata = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+    vocabulary = Vocabulary.load(root / "vocabulary.json")
+    coef = np.load(root / "coef.npy", allow_pickle=False)
+    if coef.shape != (len(vocabulary),):
+        raise RuntimeError(f"coef.npy has shape {coef.shape}, expected ({len(vocabulary)},)")
+    classifier = LogisticRegression()
+    classifier.classes_ = np.array([0, 1])
+    classifier.coef_ = coef.reshape(1, -1)
+    classifier.intercept_ = np.array([float(metadata["intercept"])])
+    logger.info("loaded model %s with %d terms", metadata["model_version"], len(vocabulary))
+    return SentimentModel(classifier, vocabulary, metadata["model_version"])
+
+
+def input_fn(input_data: bytes | str, content_type: str) -> ParsedRequest:
+    """Parse a request body; raise ``InferenceError`` subclasses with a clear message."""
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    text = _decode(input_data)
+    if media_type == JSON:
+        return _parse_json(text)
+    if media_type == CSV:
+        return _parse_csv(text)
+    if media_type == TEXT:
+        if not text.strip():
+            raise InferenceError("empty input: the review text is empty")
+        return ParsedRequest(texts=[text])
+    raise UnsupportedContentTypeError(f"unsupported content type {content_type!r}: use {JSON}, {CSV} or {TEXT}")
+
+
+def predict_fn(data: ParsedRequest, model: SentimentModel) -> dict[str, Any]:
+    """Score every instance; explain the strongest terms each way when asked."""
+    if data.vocabulary_version is not None and data.vocabulary_version != model.vocabulary.version:
+        raise VocabularyMismatchError(
+            f"vocabulary_mismatch: the vector was built with vocabulary {data.vocabulary_version}, "
+            f"this endpoint serves {model.vocabulary.version}"
+        )
+    matrix = _to_matrix(data, model)
+    scores = model.classifier.predict_proba(matrix)[:, 1]
+    predictions = []
+    for row, score in enumerate(scores):
+        prediction: dict[str, Any] = {"label": "positive" if score >= 0.5 else "negative", "score": float(score)}
+        if data.explain:
+            prediction["explanation"] = _explain(matrix.getrow(row), model)
+        predictions.append(prediction)
+    return {
+        "model_version": model.model_version,
+        "vocabulary_version": model.vocabulary.version,
+        "predictions": predictions,
+    }
+
+
+def output_fn(prediction: dict[str, Any], accept: str) -> bytes:
+    """Serialise predictions as JSON, the only response type."""
+    accepted = [part.split(";")[0].strip().lower() for part in (accept or JSON).split(",")]
+    if not any(media in (JSON, "*/*", "application/*") for media in accepted):
+        raise UnsupportedAcceptError(f"unsupported accept type {accept!r}: responses are {JSON}")
+    return json.dumps(prediction).encode("utf-8")
+
+
+def _decode(input_data: bytes | str) -> str:
+    if isinstance(input_data, str):
+        return input_data
+    try:
+        return bytes(input_data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InferenceError(f"body is not valid UTF-8 (byte {exc.start})") from exc
+
+
+def _parse_json(text: str) -> ParsedRequest:
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InferenceError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if not isinstance(body, dict) or not isinstance(body.get("instances"), list):
+        raise InferenceError('JSON body must be an object with an "instances" list')
+    instances = body["instances"]
+    if not instances:
+        raise InferenceError('empty input: "instances" is empty')
+    if len(instances) > MAX_INSTANCES:
+        raise InferenceError(f"too many instances: {len(instances)} > {MAX_INSTANCES}")
+    version = body.get("vocabulary_version")
+    if not isinstance(version, str) or not version:
+        raise InferenceError('"vocabulary_version" (string) is required with sparse instances')
+    explain = body.get("explain", False)
+    if not isinstance(explain, bool):
+        raise InferenceError('"explain" must be true or false')
+    return ParsedRequest(
+        sparse_rows=[_parse_instance(i, inst) for i, inst in enumerate(instances)],
+        vocabulary_version=version,
+        explain=explain,
+    )
+
+
+def _parse_instance(position: int, instance: Any) -> tuple[list[int], list[float]]:
+    where = f"instance {position}"
+    if not isinstance(instance, dict):
+        raise InferenceError(f'{where}: must be an object with "indices" and "values"')
+    indices, values = instance.get("indices"), instance.get("values")
+    if not isinstance(indices, list) or not isinstance(values, list):
+        raise InferenceError(f'{where}: "indices" and "values" must be lists')
+    if len(indices) != len(values):
+        raise InferenceError(f"{where}: {len(indices)} indices but {len(values)} values")
+    if not all(type(i) is int and i >= 0 for i in indices):
+        raise InferenceError(f"{where}: indices must be non-negative integers")
+    if any(b <= a for a, b in zip(indices, indices[1:])):
+        raise InferenceError(f"{where}: indices must be strictly increasing")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        raise InferenceError(f"{where}: values must be finite numbers")
+    return indices, [float(v) for v in values]
+
+
+def _parse_csv(text: str) -> ParsedRequest:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = [float(cell) for cell in line.split(",")]
+        except ValueError as exc:
+            raise InferenceError(f"CSV line {number}: {exc}") from exc
+        if not all(math.isfinite(v) for v in row):
+            raise InferenceError(f"CSV line {number}: values must be finite numbers")
+        rows.append(row)
+    if not rows:
+        raise InferenceError("empty input: no CSV rows")
+    if len(rows) > MAX_INSTANCES:
+        raise InferenceError(f"too many rows: {len(rows)} > {MAX_INSTANCES}")
+    return ParsedRequest(dense_rows=rows)
+
+
+def _to_matrix(data: ParsedRequest, model: SentimentModel) -> sparse.csr_matrix:
+    n = model.n_features
+    if data.texts:
+        vectors = [model.vocabulary.vectorize(text) for text in data.texts]
+        rows = [(v.indices, v.values) for v in vectors]
+    elif data.dense_rows:
+        for number, row in enumerate(data.dense_rows, start=1):
+            if len(row) != n:
+                raise InferenceError(f"CSV row {number} has {len(row)} values, the model expects {n}")
+        return sparse.csr_matrix(np.asarray(data.dense_rows, dtype=np.float64))
+    else:
+        rows = data.sparse_rows
+    for position, (indices, _) in enumerate(rows):
+        if indices and indices[-1] >= n:
+            raise InferenceError(f"instance {position}: index {indices[-1]} is out of range for {n} features")
+    indptr = np.cumsum([0] + [len(indices) for indices, _ in rows])
+    flat_indices = [i for indices, _ in rows for i in indices]
+    flat_values = [v for _, values in rows for v in values]
+    return sparse.csr_matrix((flat_values, flat_indices, indptr), shape=(len(rows), n), dtype=np.float64)
+
+
+def _explain(row: sparse.csr_matrix, model: SentimentModel) -> dict[str, list[dict[str, Any]]]:
+    """The terms of this review with the largest contributions (value x weight) each way."""
+    coef = model.classifier.coef_[0]
+    contributions = sorted(
+        ((float(value * coef[index]), int(index)) for index, value in zip(row.indices, row.data)),
+        key=lambda item: (item[0], item[1]),
+    )
+    terms = model.vocabulary.terms
+
+    def pick(items: list[tuple[float, int]]) -> list[dict[str, Any]]:
+        return [{"term": terms[i], "weight": round(w, 4)} for w, i in items[:EXPLAIN_TERMS]]
+
+    return {
+        "positive": pick([item for item in reversed(contributions) if item[0] > 0]),
+        "negative": pick([item for item in contributions if item[0] < 0]),
+    }
