@@ -27,7 +27,12 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": 
 # A rating such as 10/10 or 7.5/10, a word (letters or digits, with inner apostrophes), or ! and ?.
 _TOKEN = re.compile(r"\d+(?:\.\d+)?/\d+|[^\W_]+(?:'[^\W_]+)*|[!?]")
 # Irregular negated contractions; the regular ones ("don't", "isn't") split at "n't".
-_IRREGULAR_NEGATIONS = {"can't": ("can", "not"), "won't": ("will", "not"), "shan't": ("shall", "not"), "ain't": ("is", "not")}
+_IRREGULAR_NEGATIONS = {
+    "can't": ("can", "not"),
+    "won't": ("will", "not"),
+    "shan't": ("shall", "not"),
+    "ain't": ("is", "not"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,10 @@ def words(text: str) -> list[str]:
     return out
 
 
-def analyze(text: str, settings: TokenizerSettings = TokenizerSettings()) -> list[str]:
+DEFAULT_SETTINGS = TokenizerSettings()
+
+
+def analyze(text: str, settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[str]:
     """All n-grams of a text in order, n from ``ngram_min`` to ``ngram_max``, joined by spaces."""
     tokens = words(text)
     grams: list[str] = []

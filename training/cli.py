@@ -24,7 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
-        "--data", type=Path, default=None,
+        "--data",
+        type=Path,
+        default=None,
         help=f"IMDB archive (.tar.gz) or extracted folder; default $IMDB_DATA or {data.DEFAULT_ARCHIVE}",
     )
     source.add_argument("--download", action="store_true", help="fetch the original archive from Stanford (84 MB)")
@@ -35,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ngram-max", type=int, default=3, help="longest word n-gram")
     parser.add_argument("--seed", type=int, default=0, help="seed of the validation split and the solver")
     parser.add_argument(
-        "--quick", action="store_true",
+        "--quick",
+        action="store_true",
         help=f"small smoke run: {QUICK_LIMIT} reviews per class and split, 20,000 terms (not for deployment)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
@@ -44,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     for name, value in (("--max-terms", args.max_terms), ("--min-df", args.min_df), ("--ngram-max", args.ngram_max)):
         if value < 1:
             raise SystemExit(f"error: {name} must be at least 1, got {value}")

@@ -19,5 +19,8 @@ def evaluate(y_true: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
         "recall": float(metrics.recall_score(y_true, y_pred, zero_division=0)),
         "f1": float(metrics.f1_score(y_true, y_pred, zero_division=0)),
         "roc_auc": float(metrics.roc_auc_score(y_true, scores)),
-        "confusion_matrix": {"labels": ["negative", "positive"], "rows_true_cols_pred": [[int(tn), int(fp)], [int(fn), int(tp)]]},
+        "confusion_matrix": {
+            "labels": ["negative", "positive"],
+            "rows_true_cols_pred": [[int(tn), int(fp)], [int(fn), int(tp)]],
+        },
     }

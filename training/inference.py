@@ -188,7 +188,7 @@ def _parse_instance(position: int, instance: Any) -> tuple[list[int], list[float
         raise InferenceError(f"{where}: {len(indices)} indices but {len(values)} values")
     if not all(type(i) is int and i >= 0 for i in indices):
         raise InferenceError(f"{where}: indices must be non-negative integers")
-    if any(b <= a for a, b in zip(indices, indices[1:])):
+    if any(b <= a for a, b in zip(indices, indices[1:], strict=False)):
         raise InferenceError(f"{where}: indices must be strictly increasing")
     if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values):
         raise InferenceError(f"{where}: values must be finite numbers")
@@ -239,7 +239,7 @@ def _explain(row: sparse.csr_matrix, model: SentimentModel) -> dict[str, list[di
     """The terms of this review with the largest contributions (value x weight) each way."""
     coef = model.classifier.coef_[0]
     contributions = sorted(
-        ((float(value * coef[index]), int(index)) for index, value in zip(row.indices, row.data)),
+        ((float(value * coef[index]), int(index)) for index, value in zip(row.indices, row.data, strict=True)),
         key=lambda item: (item[0], item[1]),
     )
     terms = model.vocabulary.terms

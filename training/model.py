@@ -99,9 +99,7 @@ def train(pool: sparse.csr_matrix, pool_terms: np.ndarray, y: np.ndarray, config
     in at least ``min_df`` of them; selection, NB ratios and C use training labels only.
     """
     idx = np.arange(len(y))
-    fit_idx, val_idx = train_test_split(
-        idx, test_size=config.validation_fraction, random_state=config.seed, stratify=y
-    )
+    fit_idx, val_idx = train_test_split(idx, test_size=config.validation_fraction, random_state=config.seed, stratify=y)
     cols = select_terms(pool[fit_idx], y[fit_idx], config.max_terms)
     x_fit, x_val = pool[fit_idx][:, cols], pool[val_idx][:, cols]
     scores: dict[float, float] = {}

@@ -33,7 +33,9 @@ def _git_sha() -> str | None:
     return out.stdout.strip() or None
 
 
-def run(folder: Path, out_dir: Path, config: TrainingConfig, limit: int | None = None, archive: Path | None = None) -> dict[str, Any]:
+def run(
+    folder: Path, out_dir: Path, config: TrainingConfig, limit: int | None = None, archive: Path | None = None
+) -> dict[str, Any]:
     """Train on ``folder``/train, evaluate once on ``folder``/test, write every artifact to ``out_dir``."""
     started = time.perf_counter()
     train_split = load_split(folder, "train", limit)

@@ -27,8 +27,13 @@ def save_plots(
 
     fig, ax = plt.subplots(figsize=(5, 4.5))
     ConfusionMatrixDisplay.from_predictions(
-        y_true, (scores >= 0.5).astype(int), display_labels=["negative", "positive"], ax=ax, cmap="Blues",
-        values_format="d", colorbar=False,
+        y_true,
+        (scores >= 0.5).astype(int),
+        display_labels=["negative", "positive"],
+        ax=ax,
+        cmap="Blues",
+        values_format="d",
+        colorbar=False,
     )
     ax.set_title("Confusion matrix (25,000 test reviews)" if len(y_true) == 25_000 else "Confusion matrix")
     paths.append(_save(fig, out_dir / "confusion_matrix.png"))
