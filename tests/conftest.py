@@ -1,0 +1,139 @@
+"""Shared fixtures: sample API Gateway events, a fake Lambda context, the handler built from an
+environment, a trained model and the local SageMaker endpoint serving it."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = Path(__file__).resolve().parent / "events"
+ALLOWED_ORIGIN = "https://app.example.com"
+
+
+def _load_event(name: str) -> dict[str, Any]:
+    return copy.deepcopy(json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def load_event() -> Callable[[str], dict[str, Any]]:
+    """Read tests/events/<name>.json (a fresh copy each call, so tests may edit it)."""
+    return _load_event
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of the Lambda context object the handler reads."""
+
+    function_name: str = "imdb-sentiment-predict"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:imdb-sentiment-predict"
+    aws_request_id: str = "52fdfc07-2182-454f-963f-5f0f9a621d72"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 29_000
+
+
+@pytest.fixture(scope="session")
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+@pytest.fixture
+def make_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[..., ModuleType]:
+    """Import lambda_src.handler afresh (a cold start) with the given vocabulary, endpoint and settings."""
+
+    def make(vocabulary: Path, endpoint_url: str = "http://127.0.0.1:9", **settings: str) -> ModuleType:
+        environment = {
+            "SAGEMAKER_ENDPOINT_NAME": "imdb-sentiment",
+            "SAGEMAKER_RUNTIME_ENDPOINT_URL": endpoint_url,
+            "VOCABULARY_PATH": str(vocabulary),
+            "ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "ENDPOINT_MAX_ATTEMPTS": "1",
+            **settings,
+        }
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        module = sys.modules.get("lambda_src.handler")
+        return importlib.reload(module) if module else importlib.import_module("lambda_src.handler")
+
+    return make
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    model_tar: Path
+    vocabulary: Path
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> TrainedModel:
+    """artifacts/ from `make train` when present, else a quick model trained once (about 10 s)."""
+    artifacts = ROOT / "artifacts"
+    if (artifacts / "model.tar.gz").is_file() and (artifacts / "vocabulary.json").is_file():
+        return TrainedModel(artifacts / "model.tar.gz", artifacts / "vocabulary.json")
+    output = tmp_path_factory.mktemp("quick-model")
+    subprocess.run(
+        [sys.executable, "-m", "training", "--quick", "--output", str(output)],
+        cwd=ROOT, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return TrainedModel(output / "model.tar.gz", output / "vocabulary.json")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def model_endpoint(trained_model: TrainedModel, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """scripts/serve_endpoint.py serving the trained model.tar.gz on a free port; its base URL."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("endpoint") / "serve.log").open("wb")
+    cache = tmp_path_factory.mktemp("model-cache")
+    command = [sys.executable, "-m", "scripts.serve_endpoint", "--model", str(trained_model.model_tar),
+               "--port", str(port), "--workers", "1", "--cache-dir", str(cache)]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/ping", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()  # gunicorn's master stops its workers on SIGTERM
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
