@@ -1,0 +1,109 @@
+"""How endpoint answers and failures become API answers, and the settings that bound the wait."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from lambda_src.endpoint import decode_answer, encode_request, map_client_error
+from lambda_src.errors import ApiError
+from lambda_src.settings import Settings
+from lambda_src.tokenizer import SparseVector
+
+
+def client_error(code: str, status: int, **modeled: object) -> ClientError:
+    """A ClientError shaped as botocore parses a sagemaker-runtime error response."""
+    response = {"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": status}, **modeled}
+    return ClientError(response, "InvokeEndpoint")
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code", "retry_after"),
+    [
+        (client_error("ModelError", 424, OriginalStatusCode=409, OriginalMessage='{"error": "vocabulary_mismatch: x"}'),
+         503, "vocabulary_mismatch", "30"),
+        (client_error("ModelError", 424, OriginalStatusCode=500, OriginalMessage='{"error": "boom"}'),
+         502, "model_error", None),
+        (client_error("ModelError", 424, OriginalStatusCode=400, OriginalMessage='{"error": "bad"}'),
+         502, "model_error", None),
+        (client_error("ThrottlingException", 400), 503, "endpoint_throttled", "1"),
+        (client_error("ModelNotReadyException", 429), 503, "endpoint_throttled", "1"),
+        (client_error("ServiceUnavailable", 503), 503, "endpoint_unavailable", "5"),
+        (client_error("InternalFailure", 500), 502, "endpoint_error", None),
+        (client_error("ValidationError", 400), 502, "endpoint_error", None),
+    ],
+)  # fmt: skip
+def test_runtime_errors_map_to_gateway_statuses(error, status, code, retry_after):
+    response = map_client_error(error).to_response().to_proxy({})
+    assert response["statusCode"] == status
+    assert json.loads(response["body"])["error"] == code
+    assert response["headers"].get("Retry-After") == retry_after
+
+
+def test_request_body_is_the_sparse_contract():
+    body = json.loads(encode_request([SparseVector([1, 5], [1.0, 1.0])], "abc", explain=True))
+    assert body == {
+        "instances": [{"indices": [1, 5], "values": [1.0, 1.0]}],
+        "vocabulary_version": "abc",
+        "explain": True,
+    }
+
+
+def answer(**fields: object) -> bytes:
+    data = {"model_version": "m1", "vocabulary_version": "v1", "predictions": [{"label": "positive", "score": 0.9}]}
+    return json.dumps({**data, **fields}).encode()
+
+
+def test_a_good_answer_is_decoded():
+    decoded = decode_answer(answer(), "v1", 1)
+    assert decoded.model_version == "m1" and decoded.predictions[0].score == 0.9
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (answer(vocabulary_version="other"), "vocabulary_mismatch"),
+        (answer(predictions=[]), "invalid_model_response"),
+        (answer(predictions=[{"label": "positive", "score": 1.5}]), "invalid_model_response"),
+        (answer(predictions=[{"label": "neutral", "score": 0.5}]), "invalid_model_response"),
+        (b"<html>oops</html>", "invalid_model_response"),
+        (b'{"predictions": []}', "invalid_model_response"),
+        (b"[]", "invalid_model_response"),
+    ],
+)
+def test_an_unexpected_answer_is_never_passed_on(body, code):
+    with pytest.raises(ApiError) as raised:
+        decode_answer(body, "v1", 1)
+    assert raised.value.code == code
+
+
+def test_default_timeouts_answer_before_api_gateway_gives_up():
+    assert Settings(endpoint_name="e").worst_case_seconds < 29
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"endpoint_name": ""},
+        {"endpoint_name": "e", "read_timeout": 20.0},
+        {"endpoint_name": "e", "max_attempts": 4},
+        {"endpoint_name": "e", "connect_timeout": 0.0},
+    ],
+)
+def test_settings_that_could_outlast_api_gateway_fail_at_init(settings):
+    with pytest.raises(ValueError):
+        Settings(**settings)
+
+
+def test_settings_from_environment():
+    settings = Settings.from_environ(
+        {
+            "SAGEMAKER_ENDPOINT_NAME": "e",
+            "ALLOWED_ORIGINS": " https://a.example , https://b.example,",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.log_level == "DEBUG" and settings.endpoint_url is None
