@@ -125,7 +125,7 @@ class SageMakerEndpoint:
         config = Config(
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
-            retries={"mode": "standard", "max_attempts": settings.max_attempts},
+            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
             tcp_keepalive=True,
         )
         self.client = boto3.client("sagemaker-runtime", endpoint_url=settings.endpoint_url, config=config)

@@ -27,7 +27,7 @@ class Settings:
     vocabulary_path: Path = DEFAULT_VOCABULARY_PATH
     connect_timeout: float = 2.0
     read_timeout: float = 8.0
-    max_attempts: int = 2
+    max_attempts: int = 2  # total attempts, the first included (botocore total_max_attempts)
     service: str = "imdb-sentiment"
 
     def __post_init__(self) -> None:
