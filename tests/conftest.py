@@ -1,5 +1,5 @@
-"""Shared fixtures: sample API Gateway events, a fake Lambda context, the handler built from an
-environment, a trained model and the local SageMaker endpoint serving it."""
+"""Shared fixtures: the real IMDB data and trained models, sample API Gateway events, a fake Lambda
+context, the handler built from an environment and the local SageMaker endpoint serving the model."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -18,6 +19,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+
+from training import data
+from training.cli import main as train_main
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = Path(__file__).resolve().parent / "events"
@@ -84,17 +88,12 @@ class TrainedModel:
 
 
 @pytest.fixture(scope="session")
-def trained_model(tmp_path_factory: pytest.TempPathFactory) -> TrainedModel:
-    """artifacts/ from `make train` when present, else a quick model trained once (about 10 s)."""
+def trained_model(request: pytest.FixtureRequest) -> TrainedModel:
+    """artifacts/ from `make train` when present, else the quick model trained once for the session."""
     artifacts = ROOT / "artifacts"
-    if (artifacts / "model.tar.gz").is_file() and (artifacts / "vocabulary.json").is_file():
-        return TrainedModel(artifacts / "model.tar.gz", artifacts / "vocabulary.json")
-    output = tmp_path_factory.mktemp("quick-model")
-    subprocess.run(
-        [sys.executable, "-m", "training", "--quick", "--output", str(output)],
-        cwd=ROOT, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return TrainedModel(output / "model.tar.gz", output / "vocabulary.json")
+    if not ((artifacts / "model.tar.gz").is_file() and (artifacts / "vocabulary.json").is_file()):
+        artifacts = request.getfixturevalue("quick_artifacts")
+    return TrainedModel(artifacts / "model.tar.gz", artifacts / "vocabulary.json")
 
 
 def free_port() -> int:
@@ -137,3 +136,46 @@ def model_endpoint(trained_model: TrainedModel, tmp_path_factory: pytest.TempPat
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def imdb_folder() -> Path:
+    """The extracted IMDB data (verified by sha256, extracted once into the project cache)."""
+    try:
+        return data.resolve(None)
+    except data.DataError as exc:
+        pytest.fail(f"the IMDB data is needed: {exc}")
+
+
+@pytest.fixture(scope="session")
+def quick_artifacts(tmp_path_factory: pytest.TempPathFactory, imdb_folder: Path) -> Path:
+    """A small real model (2,000 reviews, 20,000 terms) trained once per session: for fast tests."""
+    out = tmp_path_factory.mktemp("quick-model")
+    assert train_main(["--quick", "--output", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def full_artifacts(imdb_folder: Path) -> Path:
+    """The full model in artifacts/, trained with the defaults if `make train` has not run."""
+    artifacts = ROOT / "artifacts"
+    if not (artifacts / "metrics.json").exists() or not (artifacts / "model.tar.gz").exists():
+        assert train_main(["--output", str(artifacts)]) == 0
+    return artifacts
+
+
+def extract_model(archive: Path, dest: Path) -> Path:
+    """Unpack model.tar.gz as SageMaker does into /opt/ml/model."""
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def quick_model_dir(quick_artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The quick model.tar.gz extracted, as the serving container sees it."""
+    return extract_model(quick_artifacts / "model.tar.gz", tmp_path_factory.mktemp("quick-model-dir"))
+
+
+def read_metrics(artifacts: Path) -> dict:
+    return json.loads((artifacts / "metrics.json").read_text())

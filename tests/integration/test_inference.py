@@ -1,0 +1,134 @@
+"""inference.py from an extracted model.tar.gz: the four SageMaker functions, every content type, bad input."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+POSITIVE = "A wonderful, moving film. The acting is superb and I loved every minute. Highly recommended, 10/10."
+NEGATIVE = "Awful. The plot is boring, the acting is terrible and it is a complete waste of time. 1/10."
+
+
+@pytest.fixture(scope="module")
+def inference(quick_model_dir: Path) -> ModuleType:
+    """Import code/inference.py the way the container does: code/ on sys.path."""
+    code = str(quick_model_dir / "code")
+    sys.path.insert(0, code)
+    spec = importlib.util.spec_from_file_location("inference", quick_model_dir / "code" / "inference.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["inference"] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.path.remove(code)
+        del sys.modules["inference"]
+
+
+@pytest.fixture(scope="module")
+def model(inference: ModuleType, quick_model_dir: Path):
+    return inference.model_fn(str(quick_model_dir))
+
+
+def predict(inference: ModuleType, model, body, content_type: str, accept: str = "application/json") -> dict:
+    parsed = inference.input_fn(body, content_type)
+    return json.loads(inference.output_fn(inference.predict_fn(parsed, model), accept))
+
+
+def sparse_body(model, *texts: str, version: str | None = None, explain: bool = False) -> bytes:
+    instances = [model.vocabulary.vectorize(t).to_json() for t in texts]
+    version = model.vocabulary.version if version is None else version
+    return json.dumps({"instances": instances, "vocabulary_version": version, "explain": explain}).encode()
+
+
+def test_sparse_json_gives_real_sentiment(inference, model) -> None:
+    out = predict(inference, model, sparse_body(model, POSITIVE, NEGATIVE), "application/json")
+    labels = [p["label"] for p in out["predictions"]]
+    assert labels == ["positive", "negative"]
+    assert out["predictions"][0]["score"] > 0.5 > out["predictions"][1]["score"]
+    assert out["model_version"] == model.model_version
+    assert out["vocabulary_version"] == model.vocabulary.version
+
+
+def test_text_plain_and_sparse_json_agree(inference, model) -> None:
+    text = predict(inference, model, POSITIVE.encode(), "text/plain; charset=utf-8")
+    vector = predict(inference, model, sparse_body(model, POSITIVE), "application/json")
+    assert text["predictions"][0]["score"] == pytest.approx(vector["predictions"][0]["score"], abs=1e-12)
+
+
+def test_csv_dense_rows_agree_with_sparse(inference, model) -> None:
+    vector = model.vocabulary.vectorize(NEGATIVE)
+    dense = [0.0] * len(model.vocabulary)
+    for i, v in zip(vector.indices, vector.values, strict=True):
+        dense[i] = v
+    csv = (",".join(f"{v:g}" for v in dense) + "\n").encode()
+    out = predict(inference, model, csv, "text/csv")
+    sparse_out = predict(inference, model, sparse_body(model, NEGATIVE), "application/json")
+    assert out["predictions"][0]["score"] == pytest.approx(sparse_out["predictions"][0]["score"], abs=1e-12)
+
+
+def test_explain_lists_terms_of_the_review_each_way(inference, model) -> None:
+    out = predict(inference, model, sparse_body(model, NEGATIVE, explain=True), "application/json")
+    explanation = out["predictions"][0]["explanation"]
+    assert explanation["negative"], "a clearly negative review has negative terms"
+    assert all(e["weight"] < 0 for e in explanation["negative"])
+    assert all(e["weight"] > 0 for e in explanation["positive"])
+    review_terms = set(model.vocabulary.terms[i] for i in model.vocabulary.vectorize(NEGATIVE).indices)
+    assert {e["term"] for e in explanation["negative"] + explanation["positive"]} <= review_terms
+    weights = [e["weight"] for e in explanation["negative"]]
+    assert weights == sorted(weights)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error", "message"),
+    [
+        (b"{}", "application/xml", "UnsupportedContentTypeError", "unsupported content type"),
+        (b"{not json", "application/json", "InferenceError", "invalid JSON"),
+        (b'{"instances": []}', "application/json", "InferenceError", "empty input"),
+        (b'{"instances": [{"indices": [1], "values": [1]}]}', "application/json", "InferenceError", "vocabulary_"),
+        (b"\xff\xfe", "text/plain", "InferenceError", "UTF-8"),
+        (b"   ", "text/plain", "InferenceError", "empty input"),
+        (b"", "text/csv", "InferenceError", "empty input"),
+        (b"1,x,3", "text/csv", "InferenceError", "CSV line 1"),
+        (
+            b'{"instances": [{"indices": [3, 2], "values": [1, 1]}], "vocabulary_version": "v"}',
+            "application/json", "InferenceError", "strictly increasing",
+        ),
+        (
+            b'{"instances": [{"indices": [1], "values": [1, 2]}], "vocabulary_version": "v"}',
+            "application/json", "InferenceError", "1 indices but 2 values",
+        ),
+    ],
+)  # fmt: skip
+def test_input_fn_rejects_bad_input(inference, body: bytes, content_type: str, error: str, message: str) -> None:
+    with pytest.raises(getattr(inference, error), match=message) as info:
+        inference.input_fn(body, content_type)
+    assert 400 <= info.value.status_code < 500
+
+
+def test_predict_fn_rejects_model_mismatches(inference, model) -> None:
+    n = len(model.vocabulary)
+    with pytest.raises(inference.VocabularyMismatchError, match="^vocabulary_mismatch:") as info:
+        predict(inference, model, sparse_body(model, POSITIVE, version="0123456789abcdef"), "application/json")
+    assert info.value.status_code == 409
+    out_of_range = json.dumps(
+        {"instances": [{"indices": [n], "values": [1]}], "vocabulary_version": model.vocabulary.version}
+    )
+    with pytest.raises(inference.InferenceError, match="out of range"):
+        predict(inference, model, out_of_range, "application/json")
+    with pytest.raises(inference.InferenceError, match=f"the model expects {n}"):
+        predict(inference, model, b"1,0,1", "text/csv")
+
+
+def test_output_fn_refuses_other_accept_types(inference, model) -> None:
+    prediction = inference.predict_fn(inference.input_fn(POSITIVE, "text/plain"), model)
+    with pytest.raises(inference.UnsupportedAcceptError) as info:
+        inference.output_fn(prediction, "text/csv")
+    assert info.value.status_code == 406
