@@ -114,18 +114,16 @@ class Vocabulary:
     settings: TokenizerSettings
     model_version: str = ""
     index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    version: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {term: i for i, term in enumerate(self.terms)})
         if len(self.index) != len(self.terms):
             raise ValueError("vocabulary terms must be unique")
+        object.__setattr__(self, "version", vocabulary_version(self.terms, self.settings))
 
     def __len__(self) -> int:
         return len(self.terms)
-
-    @property
-    def version(self) -> str:
-        return vocabulary_version(self.terms, self.settings)
 
     def vectorize(self, text: str) -> SparseVector:
         """The sparse vector of ``text``; unknown n-grams are dropped."""
@@ -167,6 +165,5 @@ class Vocabulary:
 def vocabulary_version(terms: Sequence[str], settings: TokenizerSettings) -> str:
     """A short content hash of the settings and the ordered terms."""
     digest = hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode())
-    for term in terms:
-        digest.update(term.encode("utf-8") + b"\n")
+    digest.update("".join(term + "\n" for term in terms).encode("utf-8"))
     return digest.hexdigest()[:16]

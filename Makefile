@@ -1,0 +1,58 @@
+# IMDB sentiment service: train, package, deploy (LocalStack here or AWS) and test from one place.
+# Every target creates the virtualenv it needs, so a fresh clone needs only python3 and make.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ARTIFACTS := artifacts
+MODEL := $(ARTIFACTS)/model.tar.gz
+LAMBDA_ZIP := build/lambda.zip
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install train package serve test test-unit lint fmt bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[train,serve,dev]'
+	touch $@
+
+install: $(STAMP) ## create .venv with the pinned dependencies
+
+train: $(STAMP) ## train on IMDB and write artifacts/ (model.tar.gz, vocabulary.json, metrics, plots)
+	$(PY) -m training --output $(ARTIFACTS)
+
+$(MODEL):
+	$(MAKE) train
+
+package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.zip) with the vocabulary
+	$(PY) -m scripts.package_lambda --vocabulary $(ARTIFACTS)/vocabulary.json --output $(LAMBDA_ZIP)
+
+serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on :8080
+	$(PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
+
+test: lint ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: $(STAMP) ## the fast tests only (no services, no full training)
+	$(PY) -m pytest -m "not integration and not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (Python)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(STAMP) ## format Python and Terraform
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	terraform fmt -recursive terraform
+
+bench: $(STAMP) $(MODEL) ## benchmarks: tokeniser vs scikit-learn, predict latency, training time
+	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+
+clean: ## remove build outputs, caches and artifacts (keeps the venvs)
+	rm -rf build $(ARTIFACTS) .cache .pytest_cache .ruff_cache .benchmarks test-results
