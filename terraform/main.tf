@@ -1,0 +1,87 @@
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  name = var.name
+
+  tags = merge(
+    {
+      Project   = var.name
+      ManagedBy = "terraform"
+    },
+    var.tags,
+  )
+
+  # The model comes either from a local artifact (uploaded by model_store) or from an S3 URI such as a
+  # SageMaker training job's output; its hash names the SageMaker model and endpoint configuration.
+  uploads_model  = var.model_s3_uri == null
+  model_data_url = local.uploads_model ? module.model_store.model_s3_uri : var.model_s3_uri
+  artifact_hash  = local.uploads_model ? module.model_store.artifact_sha256 : sha256(var.model_s3_uri)
+}
+
+module "model_store" {
+  source = "./modules/model_store"
+
+  bucket_prefix = "${local.name}-models-"
+  artifact_path = local.uploads_model ? var.model_artifact_path : null
+
+  tags = local.tags
+}
+
+module "endpoint" {
+  source = "./modules/sagemaker_endpoint"
+
+  name           = local.name
+  model_data_url = local.model_data_url
+  artifact_hash  = local.artifact_hash
+  image_tag      = var.image_tag
+
+  endpoint_type = var.endpoint_type
+  serverless    = var.serverless
+  real_time     = var.real_time
+  data_capture = var.data_capture == null ? null : {
+    destination_s3_uri  = "s3://${module.model_store.bucket_name}/data-capture/${local.name}"
+    sampling_percentage = var.data_capture.sampling_percentage
+  }
+
+  log_retention_in_days = var.log_retention_in_days
+
+  tags = local.tags
+}
+
+module "inference_lambda" {
+  source = "./modules/inference_lambda"
+
+  function_name = "${local.name}-predict"
+  zip_path      = var.lambda_zip_path
+  endpoint_name = module.endpoint.endpoint_name
+  endpoint_arn  = module.endpoint.endpoint_arn
+
+  allowed_origins                = var.allowed_origins
+  log_level                      = var.log_level
+  sagemaker_runtime_endpoint_url = var.sagemaker_runtime_endpoint_url
+  timeout                        = var.lambda_timeout
+  memory_size                    = var.lambda_memory_size
+  reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
+  log_retention_in_days          = var.log_retention_in_days
+
+  tags = local.tags
+}
+
+module "api" {
+  source = "./modules/rest_api"
+
+  name                = local.name
+  function_name       = module.inference_lambda.function_name
+  function_invoke_arn = module.inference_lambda.function_invoke_arn
+  stage_name          = var.stage_name
+
+  allowed_origins        = var.allowed_origins
+  throttling_rate_limit  = var.throttling_rate_limit
+  throttling_burst_limit = var.throttling_burst_limit
+  create_cloudwatch_role = var.create_api_gateway_cloudwatch_role
+  log_retention_in_days  = var.log_retention_in_days
+
+  tags = local.tags
+}

@@ -1,0 +1,37 @@
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "${var.function_name}-lambda"
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.log_group_arn}:*"]
+  }
+
+  statement {
+    sid       = "InvokeOwnEndpoint"
+    actions   = ["sagemaker:InvokeEndpoint"]
+    resources = [var.endpoint_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "inference"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}

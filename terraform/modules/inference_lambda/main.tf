@@ -1,0 +1,59 @@
+locals {
+  log_group_name = "/aws/lambda/${var.function_name}"
+  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
+
+  # SAGEMAKER_RUNTIME_ENDPOINT_URL exists only for local runs; on AWS it is absent, not empty.
+  environment = merge(
+    {
+      SAGEMAKER_ENDPOINT_NAME = var.endpoint_name
+      ALLOWED_ORIGINS         = join(",", var.allowed_origins)
+      LOG_LEVEL               = var.log_level
+    },
+    var.sagemaker_runtime_endpoint_url == null ? {} : { SAGEMAKER_RUNTIME_ENDPOINT_URL = var.sagemaker_runtime_endpoint_url },
+  )
+}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_158:Logs use CloudWatch's default encryption; the handler never logs review text.
+  #checkov:skip=CKV_AWS_338:Retention is a variable (default 30 days); a year of request logs is not needed.
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_in_days
+
+  tags = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_50:X-Ray tracing is not used; JSON logs carry the request id and latency.
+  #checkov:skip=CKV_AWS_116:Invoked synchronously by API Gateway; a dead-letter queue only applies to async invokes.
+  #checkov:skip=CKV_AWS_117:Needs no VPC: it calls only the SageMaker runtime API; a VPC would need NAT or an endpoint.
+  #checkov:skip=CKV_AWS_173:The environment holds no secrets (endpoint name, origins, log level); the default key encrypts it.
+  #checkov:skip=CKV_AWS_272:Code signing needs a Signer profile; the zip is built deterministically and its hash pinned.
+  #checkov:skip=CKV_AWS_115:Reserved concurrency is a variable; new accounts cannot reserve any, so the default is unreserved.
+  function_name    = var.function_name
+  description      = "Vectorises reviews and calls the SageMaker endpoint ${var.endpoint_name}."
+  role             = aws_iam_role.this.arn
+  filename         = var.zip_path
+  source_code_hash = filebase64sha256(var.zip_path)
+  handler          = var.handler
+  runtime          = var.runtime
+  architectures    = [var.architecture]
+  memory_size      = var.memory_size
+  timeout          = var.timeout
+
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  environment {
+    variables = local.environment
+  }
+
+  tags = var.tags
+
+  # The log group exists (with its retention) before the first invocation could create it without one.
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+}

@@ -1,0 +1,156 @@
+variable "function_name" {
+  description = "Name of the Lambda function (also names its role and log group)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,57}$", var.function_name))
+    error_message = "function_name must be 1-57 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "zip_path" {
+  description = "Path of the deployment zip built by `make package` (build/lambda.zip)."
+  type        = string
+
+  validation {
+    condition     = fileexists(var.zip_path)
+    error_message = "zip_path must name an existing file (run `make package` to build build/lambda.zip)."
+  }
+}
+
+variable "handler" {
+  description = "Handler of the function inside the zip."
+  type        = string
+  default     = "lambda_src.handler.lambda_handler"
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
+    error_message = "handler must be a dotted module path followed by a function name."
+  }
+}
+
+variable "runtime" {
+  description = "Python runtime of the function."
+  type        = string
+  default     = "python3.12"
+
+  validation {
+    condition     = contains(["python3.11", "python3.12", "python3.13"], var.runtime)
+    error_message = "runtime must be python3.11, python3.12 or python3.13."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the function (the zip is pure Python, so either works)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be \"x86_64\" or \"arm64\"."
+  }
+}
+
+variable "endpoint_name" {
+  description = "Name of the SageMaker endpoint the function calls (SAGEMAKER_ENDPOINT_NAME)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", var.endpoint_name))
+    error_message = "endpoint_name must be a valid SageMaker endpoint name."
+  }
+}
+
+variable "endpoint_arn" {
+  description = "ARN of that endpoint: the only resource the function may invoke."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:sagemaker:[a-z0-9-]+:[0-9]{12}:endpoint/[a-zA-Z0-9-]+$", var.endpoint_arn))
+    error_message = "endpoint_arn must be the ARN of one SageMaker endpoint (no wildcards)."
+  }
+}
+
+variable "allowed_origins" {
+  description = "Origins granted CORS on proxy responses (ALLOWED_ORIGINS, comma-joined)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for origin in var.allowed_origins : origin == "*" || can(regex("^https?://[^/,\\s]+$", origin))])
+    error_message = "allowed_origins entries must be \"*\" or scheme://host[:port] without a path or trailing slash."
+  }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL of the handler."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "sagemaker_runtime_endpoint_url" {
+  description = "Override of the sagemaker-runtime endpoint URL (local emulators only); null on AWS."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sagemaker_runtime_endpoint_url == null ? true : can(regex("^https?://", var.sagemaker_runtime_endpoint_url))
+    error_message = "sagemaker_runtime_endpoint_url must be null or an http(s) URL."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds; below API Gateway's 29 s integration limit so the function always answers first."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.timeout >= 3 && var.timeout < 29 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds from 3 to 28 (API Gateway gives up at 29 s)."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB (CPU scales with it)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency; -1 leaves the function unreserved (new accounts cannot reserve any), 0 disables it."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number >= 0."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's CloudWatch log group."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource."
+  type        = map(string)
+  default     = {}
+}

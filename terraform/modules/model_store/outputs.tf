@@ -1,0 +1,24 @@
+output "bucket_name" {
+  description = "Name of the model bucket."
+  value       = aws_s3_bucket.this.id
+}
+
+output "bucket_arn" {
+  description = "ARN of the model bucket."
+  value       = aws_s3_bucket.this.arn
+}
+
+output "model_object_key" {
+  description = "Key of the uploaded model.tar.gz, or null when nothing was uploaded."
+  value       = try(aws_s3_object.model[0].key, null)
+}
+
+output "model_s3_uri" {
+  description = "s3:// URI of the uploaded model.tar.gz (SageMaker's ModelDataUrl), or null when nothing was uploaded."
+  value       = try("s3://${aws_s3_object.model[0].bucket}/${aws_s3_object.model[0].key}", null)
+}
+
+output "artifact_sha256" {
+  description = "SHA-256 of the uploaded artifact (hex), or null when nothing was uploaded."
+  value       = local.artifact_sha256
+}

@@ -1,0 +1,240 @@
+locals {
+  allow_any_origin = contains(var.allowed_origins, "*")
+
+  # A MOCK integration has no code, but its response template is Velocity: it echoes the request's Origin
+  # only when that origin is in the allowed list, so several origins work and any other origin gets no
+  # Access-Control-Allow-Origin at all (the browser then refuses). With "*" the grant is a static header.
+  preflight_template = local.allow_any_origin ? "" : join("\n", [
+    "#set($origin = $input.params().header.get('Origin'))",
+    "#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get('origin'))#end",
+    "#set($allowed = [${join(", ", [for origin in var.allowed_origins : "\"${origin}\""])}])",
+    "#if(\"$!origin\" != \"\" && $allowed.contains($origin))",
+    "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)",
+    "#end",
+  ])
+
+  preflight_headers = merge(
+    {
+      "method.response.header.Access-Control-Allow-Methods" = "'OPTIONS,POST'"
+      "method.response.header.Access-Control-Allow-Headers" = "'${join(",", var.cors_allow_headers)}'"
+      "method.response.header.Access-Control-Max-Age"       = "'${var.cors_max_age_seconds}'"
+      "method.response.header.Vary"                         = "'Origin'"
+    },
+    local.allow_any_origin ? { "method.response.header.Access-Control-Allow-Origin" = "'*'" } : {},
+  )
+
+  # API Gateway's own errors (throttling, unknown path, timeouts) answer in the API's JSON error shape.
+  gateway_error_responses = {
+    DEFAULT_4XX = "client_error"
+    DEFAULT_5XX = "gateway_error"
+  }
+
+  access_log_format = jsonencode({
+    requestId          = "$context.requestId"
+    extendedRequestId  = "$context.extendedRequestId"
+    requestTime        = "$context.requestTime"
+    httpMethod         = "$context.httpMethod"
+    resourcePath       = "$context.resourcePath"
+    status             = "$context.status"
+    protocol           = "$context.protocol"
+    responseLength     = "$context.responseLength"
+    responseLatency    = "$context.responseLatency"
+    integrationLatency = "$context.integration.latency"
+    integrationStatus  = "$context.integration.status"
+    errorMessage       = "$context.error.message"
+    sourceIp           = "$context.identity.sourceIp"
+    userAgent          = "$context.identity.userAgent"
+  })
+}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_api_gateway_rest_api" "this" {
+  name        = var.name
+  description = var.description
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = var.tags
+}
+
+resource "aws_api_gateway_resource" "predict" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = "predict"
+}
+
+resource "aws_api_gateway_method" "predict" {
+  #checkov:skip=CKV_AWS_59:A public prediction API by design; stage throttling and Lambda input limits bound its use.
+  #checkov:skip=CKV2_AWS_53:The Lambda validates the body and answers each bad input with its own specific 4xx.
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_resource.predict.id
+  http_method   = "POST"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "predict" {
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_resource.predict.id
+  http_method             = aws_api_gateway_method.predict.http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = var.function_invoke_arn
+  timeout_milliseconds    = 29000
+}
+
+resource "aws_api_gateway_method" "preflight" {
+  #checkov:skip=CKV_AWS_59:CORS preflight requests carry no credentials by definition; the MOCK never reaches the model.
+  #checkov:skip=CKV2_AWS_53:A MOCK preflight has no body to validate.
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_resource.predict.id
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "preflight" {
+  rest_api_id          = aws_api_gateway_rest_api.this.id
+  resource_id          = aws_api_gateway_resource.predict.id
+  http_method          = aws_api_gateway_method.preflight.http_method
+  type                 = "MOCK"
+  passthrough_behavior = "WHEN_NO_TEMPLATES"
+
+  request_templates = {
+    "application/json" = jsonencode({ statusCode = 200 })
+  }
+}
+
+resource "aws_api_gateway_method_response" "preflight" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = aws_api_gateway_resource.predict.id
+  http_method = aws_api_gateway_method.preflight.http_method
+  status_code = "200"
+
+  response_parameters = {
+    "method.response.header.Access-Control-Allow-Origin"  = false
+    "method.response.header.Access-Control-Allow-Methods" = false
+    "method.response.header.Access-Control-Allow-Headers" = false
+    "method.response.header.Access-Control-Max-Age"       = false
+    "method.response.header.Vary"                         = false
+  }
+}
+
+resource "aws_api_gateway_integration_response" "preflight" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = aws_api_gateway_resource.predict.id
+  http_method = aws_api_gateway_method.preflight.http_method
+  status_code = aws_api_gateway_method_response.preflight.status_code
+
+  response_parameters = local.preflight_headers
+
+  response_templates = {
+    "application/json" = local.preflight_template
+  }
+
+  depends_on = [aws_api_gateway_integration.preflight]
+}
+
+resource "aws_api_gateway_gateway_response" "errors" {
+  for_each = local.gateway_error_responses
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  response_type = each.key
+
+  response_templates = {
+    "application/json" = "{\"error\": \"${each.value}\", \"message\": $context.error.messageString}"
+  }
+
+  response_parameters = local.allow_any_origin ? { "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'" } : {}
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  description = "Managed by Terraform"
+
+  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes.
+  triggers = {
+    redeployment = sha1(jsonencode({
+      resources = [aws_api_gateway_resource.predict.id, aws_api_gateway_resource.predict.path_part]
+      predict = [
+        aws_api_gateway_method.predict.id,
+        aws_api_gateway_method.predict.authorization,
+        aws_api_gateway_integration.predict.id,
+        aws_api_gateway_integration.predict.type,
+        aws_api_gateway_integration.predict.uri,
+      ]
+      preflight = [
+        aws_api_gateway_method.preflight.id,
+        aws_api_gateway_integration.preflight.id,
+        aws_api_gateway_method_response.preflight.response_parameters,
+        local.preflight_headers,
+        local.preflight_template,
+      ]
+      errors = [for response in aws_api_gateway_gateway_response.errors : [response.id, response.response_templates, response.response_parameters]]
+    }))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  #checkov:skip=CKV_AWS_158:Access logs hold no request bodies; CloudWatch's default encryption suffices.
+  #checkov:skip=CKV_AWS_338:Retention is a variable (default 30 days); a year of access logs is not needed.
+  name              = "/aws/apigateway/${var.name}/${var.stage_name}/access"
+  retention_in_days = var.log_retention_in_days
+
+  tags = var.tags
+}
+
+resource "aws_api_gateway_stage" "this" {
+  #checkov:skip=CKV_AWS_73:X-Ray tracing is not used; access logs carry request ids and latencies.
+  #checkov:skip=CKV_AWS_120:Predictions are POSTs of distinct reviews; a response cache would not hit.
+  #checkov:skip=CKV2_AWS_29:A WAF web ACL costs a monthly fee; stage throttling bounds abuse for this API.
+  #checkov:skip=CKV2_AWS_51:Public API for browsers: client certificates do not apply.
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  deployment_id = aws_api_gateway_deployment.this.id
+  stage_name    = var.stage_name
+
+  xray_tracing_enabled = false
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format          = local.access_log_format
+  }
+
+  tags = var.tags
+
+  # On AWS, stage logging needs the account's CloudWatch role to be set first.
+  depends_on = [aws_api_gateway_account.this]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  #checkov:skip=CKV_AWS_225:Caching does not help POSTs of distinct reviews.
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    metrics_enabled        = true
+    logging_level          = var.execution_logging_level
+    data_trace_enabled     = false
+    throttling_rate_limit  = var.throttling_rate_limit
+    throttling_burst_limit = var.throttling_burst_limit
+  }
+}
+
+resource "aws_lambda_permission" "api" {
+  statement_id  = "AllowInvokeFromRestApi"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Only this API, any stage, only POST /predict.
+  source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${aws_api_gateway_method.predict.http_method}${aws_api_gateway_resource.predict.path}"
+}

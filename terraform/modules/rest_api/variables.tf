@@ -1,0 +1,136 @@
+variable "name" {
+  description = "Name of the REST API (also names its log group and the optional CloudWatch role)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", var.name))
+    error_message = "name must be 1-40 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "description" {
+  description = "Description of the REST API."
+  type        = string
+  default     = "Sentiment prediction API"
+}
+
+variable "function_name" {
+  description = "Name of the Lambda function behind POST /predict (receives the invoke permission)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
+    error_message = "function_name must be a Lambda function name (not an ARN)."
+  }
+}
+
+variable "function_invoke_arn" {
+  description = "Invoke ARN of that function for the AWS_PROXY integration."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:apigateway:[a-z0-9-]+:lambda:path/.+/invocations$", var.function_invoke_arn))
+    error_message = "function_invoke_arn must be a Lambda invoke ARN (arn:...:apigateway:...:lambda:path/.../invocations)."
+  }
+}
+
+variable "stage_name" {
+  description = "Name of the stage; the predict URL is <invoke url>/<stage_name>/predict."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]{1,64}$", var.stage_name))
+    error_message = "stage_name must be 1-64 letters, digits or underscores."
+  }
+}
+
+variable "allowed_origins" {
+  description = "Origins allowed by the CORS preflight. [\"*\"] allows any; otherwise the request's Origin is echoed only when listed."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for origin in var.allowed_origins : origin == "*" || can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    error_message = "allowed_origins entries must be \"*\" or scheme://host[:port] without a path or trailing slash."
+  }
+}
+
+variable "cors_allow_headers" {
+  description = "Request headers the preflight allows."
+  type        = list(string)
+  default     = ["Content-Type"]
+
+  validation {
+    condition     = length(var.cors_allow_headers) > 0 && alltrue([for header in var.cors_allow_headers : can(regex("^[A-Za-z0-9-]+$", header))])
+    error_message = "cors_allow_headers must be a non-empty list of header names."
+  }
+}
+
+variable "cors_max_age_seconds" {
+  description = "How long browsers may cache a preflight answer (Access-Control-Max-Age)."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.cors_max_age_seconds >= 0 && var.cors_max_age_seconds <= 86400 && floor(var.cors_max_age_seconds) == var.cors_max_age_seconds
+    error_message = "cors_max_age_seconds must be a whole number from 0 to 86400."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Steady-state requests per second allowed on the stage (all methods)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.throttling_rate_limit > 0 && var.throttling_rate_limit <= 10000
+    error_message = "throttling_rate_limit must be above 0 and at most 10000 (the account default)."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Burst of requests allowed on the stage above the steady rate."
+  type        = number
+  default     = 40
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1 && var.throttling_burst_limit <= 5000 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a whole number from 1 to 5000 (the account default)."
+  }
+}
+
+variable "execution_logging_level" {
+  description = "API Gateway execution logging (\"OFF\", \"ERROR\" or \"INFO\"); access logs are always on. Needs the account's CloudWatch role."
+  type        = string
+  default     = "OFF"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
+    error_message = "execution_logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "create_cloudwatch_role" {
+  description = "Create the account-level CloudWatch role API Gateway needs for stage logging and register it (aws_api_gateway_account). One per account and region: leave false if it exists, and on emulators."
+  type        = bool
+  default     = false
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the access log group."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,74 @@
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["sagemaker.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name}-sagemaker"
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid       = "ReadModelArtifact"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${local.model_location.bucket}/${local.model_location.key}"]
+  }
+
+  statement {
+    #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken has no resource-level permissions; it must name "*".
+    sid       = "EcrAuthorization"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PullServingImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_sagemaker_prebuilt_ecr_image.this.registry_id}:repository/${var.image_repository}",
+    ]
+  }
+
+  statement {
+    sid = "WriteOwnLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:DescribeLogStreams",
+      "logs:PutLogEvents",
+    ]
+    resources = [
+      local.log_group_arn,
+      "${local.log_group_arn}:*",
+    ]
+  }
+
+  dynamic "statement" {
+    for_each = local.capture_location == null ? [] : [local.capture_location]
+
+    content {
+      sid       = "WriteDataCapture"
+      actions   = ["s3:PutObject"]
+      resources = ["arn:${data.aws_partition.current.partition}:s3:::${statement.value.bucket}/${statement.value.prefix}*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "execution"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.execution.json
+}

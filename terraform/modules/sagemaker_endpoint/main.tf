@@ -1,0 +1,194 @@
+locals {
+  real_time = var.endpoint_type == "real-time"
+
+  variant_name = "AllTraffic"
+
+  environment = merge(var.environment, {
+    # The scikit-learn serving container imports code/inference.py from the extracted model.tar.gz.
+    SAGEMAKER_PROGRAM          = "inference.py"
+    SAGEMAKER_SUBMIT_DIRECTORY = "/opt/ml/model/code"
+  })
+
+  # Model and endpoint-configuration names end in a hash of what they contain. A new artifact (or image,
+  # or environment) gives a new name, so the replacement is created beside the old one
+  # (create_before_destroy) and the endpoint switches to it without downtime or a name clash.
+  model_hash = substr(sha256(jsonencode({
+    artifact          = var.artifact_hash
+    image             = data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
+    environment       = local.environment
+    network_isolation = local.real_time
+  })), 0, 12)
+  model_name = "${var.name}-${local.model_hash}"
+
+  config_hash = substr(sha256(jsonencode({
+    model        = local.model_name
+    type         = var.endpoint_type
+    serverless   = local.real_time ? null : var.serverless
+    instance     = local.real_time ? [var.real_time.instance_type, var.real_time.initial_instance_count] : null
+    data_capture = var.data_capture
+  })), 0, 12)
+  endpoint_config_name = "${var.name}-${local.config_hash}"
+
+  model_location = regex("^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", var.model_data_url)
+  capture_location = var.data_capture == null ? null : regex(
+    "^s3://(?P<bucket>[^/]+)/?(?P<prefix>.*)$", var.data_capture.destination_s3_uri
+  )
+  log_group_name = "/aws/sagemaker/Endpoints/${var.name}"
+  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
+}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_sagemaker_prebuilt_ecr_image" "this" {
+  repository_name = var.image_repository
+  image_tag       = var.image_tag
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_158:Logs use CloudWatch's default encryption; a customer KMS key is not required for this data.
+  #checkov:skip=CKV_AWS_338:Retention is a variable (default 30 days); a year of container logs is not needed.
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_in_days
+
+  tags = var.tags
+}
+
+resource "aws_sagemaker_model" "this" {
+  #checkov:skip=CKV_AWS_370:Network isolation is on for real-time endpoints; serverless endpoints do not support it.
+  name                     = local.model_name
+  execution_role_arn       = aws_iam_role.this.arn
+  enable_network_isolation = local.real_time
+
+  primary_container {
+    image          = data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
+    model_data_url = var.model_data_url
+    environment    = local.environment
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+    # This module never sets a VPC. Emulators (moto) report an empty vpc_config that would otherwise
+    # force a replacement on every plan; on AWS the attribute stays empty, so ignoring it changes nothing.
+    ignore_changes = [vpc_config]
+  }
+
+  depends_on = [aws_iam_role_policy.this]
+}
+
+# Two configuration resources, one per data-capture setting, because emulators (moto) report an empty
+# data_capture_config when none is set: the one without capture ignores that attribute, which is exact
+# there since it never sets it. A single resource could not ignore it: ignore_changes also keeps the
+# old (empty) value when a replacement is planned, so turning capture on would silently do nothing.
+resource "aws_sagemaker_endpoint_configuration" "this" {
+  #checkov:skip=CKV_AWS_98:Serverless variants have no ML storage volume; SageMaker encrypts with its AWS-managed key.
+  count = var.data_capture == null ? 1 : 0
+
+  name = local.endpoint_config_name
+
+  production_variants {
+    variant_name           = local.variant_name
+    model_name             = aws_sagemaker_model.this.name
+    instance_type          = local.real_time ? var.real_time.instance_type : null
+    initial_instance_count = local.real_time ? var.real_time.initial_instance_count : null
+
+    dynamic "serverless_config" {
+      for_each = local.real_time ? [] : [var.serverless]
+
+      content {
+        memory_size_in_mb       = serverless_config.value.memory_size_in_mb
+        max_concurrency         = serverless_config.value.max_concurrency
+        provisioned_concurrency = serverless_config.value.provisioned_concurrency
+      }
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [data_capture_config]
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "capturing" {
+  #checkov:skip=CKV_AWS_98:Real-time variants use SageMaker's AWS-managed key for the ML storage volume.
+  count = var.data_capture == null ? 0 : 1
+
+  name = local.endpoint_config_name
+
+  production_variants {
+    variant_name           = local.variant_name
+    model_name             = aws_sagemaker_model.this.name
+    instance_type          = var.real_time.instance_type
+    initial_instance_count = var.real_time.initial_instance_count
+  }
+
+  data_capture_config {
+    enable_capture              = true
+    initial_sampling_percentage = var.data_capture.sampling_percentage
+    destination_s3_uri          = var.data_capture.destination_s3_uri
+
+    capture_options {
+      capture_mode = "Input"
+    }
+
+    capture_options {
+      capture_mode = "Output"
+    }
+
+    capture_content_type_header {
+      json_content_types = ["application/json"]
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_sagemaker_endpoint" "this" {
+  name                 = var.name
+  endpoint_config_name = one(concat(aws_sagemaker_endpoint_configuration.this, aws_sagemaker_endpoint_configuration.capturing)).name
+
+  tags = var.tags
+}
+
+resource "aws_appautoscaling_target" "this" {
+  count = local.real_time ? 1 : 0
+
+  service_namespace  = "sagemaker"
+  resource_id        = "endpoint/${aws_sagemaker_endpoint.this.name}/variant/${local.variant_name}"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  min_capacity       = var.real_time.initial_instance_count
+  max_capacity       = var.real_time.max_instance_count
+
+  tags = var.tags
+}
+
+resource "aws_appautoscaling_policy" "invocations_per_instance" {
+  count = local.real_time ? 1 : 0
+
+  name               = "${var.name}-invocations-per-instance"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this[0].service_namespace
+  resource_id        = aws_appautoscaling_target.this[0].resource_id
+  scalable_dimension = aws_appautoscaling_target.this[0].scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.real_time.target_invocations_per_instance
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "SageMakerVariantInvocationsPerInstance"
+    }
+  }
+}

@@ -1,0 +1,39 @@
+output "endpoint_name" {
+  description = "Name of the SageMaker endpoint (stable across model updates)."
+  value       = aws_sagemaker_endpoint.this.name
+}
+
+output "endpoint_arn" {
+  description = "ARN of the SageMaker endpoint."
+  value       = aws_sagemaker_endpoint.this.arn
+}
+
+output "endpoint_configuration_name" {
+  description = "Name of the current endpoint configuration (<name>-<hash>)."
+  value       = aws_sagemaker_endpoint.this.endpoint_config_name
+}
+
+output "model_name" {
+  description = "Name of the current SageMaker model (<name>-<hash>)."
+  value       = aws_sagemaker_model.this.name
+}
+
+output "image_uri" {
+  description = "Serving image URI resolved for the region."
+  value       = data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
+}
+
+output "execution_role_arn" {
+  description = "ARN of the SageMaker execution role."
+  value       = aws_iam_role.this.arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the endpoint's containers."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "autoscaling_policy_arn" {
+  description = "ARN of the invocations-per-instance scaling policy (real-time only), else null."
+  value       = try(aws_appautoscaling_policy.invocations_per_instance[0].arn, null)
+}

@@ -1,0 +1,162 @@
+variable "name" {
+  description = "Endpoint name; the model and endpoint configuration are named <name>-<content hash>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,49}$", var.name))
+    error_message = "name must be 1-50 letters, digits and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "model_data_url" {
+  description = "s3:// URI of the model.tar.gz (scikit-learn container layout with code/inference.py)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", var.model_data_url))
+    error_message = "model_data_url must be an s3://bucket/key URI."
+  }
+}
+
+variable "artifact_hash" {
+  description = "Hex digest identifying the model artifact (e.g. its SHA-256); a new value deploys a new model."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{12,}$", var.artifact_hash))
+    error_message = "artifact_hash must be a lower-case hex digest of at least 12 characters."
+  }
+}
+
+variable "image_repository" {
+  description = "SageMaker prebuilt image repository serving the model."
+  type        = string
+  default     = "sagemaker-scikit-learn"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*$", var.image_repository))
+    error_message = "image_repository must be an ECR repository name."
+  }
+}
+
+variable "image_tag" {
+  description = "Tag of the serving image; keep it equal to the scikit-learn version the model was trained with."
+  type        = string
+  default     = "1.4-2-cpu-py3"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+-[0-9]+-(cpu|gpu)-py3[0-9]*$", var.image_tag))
+    error_message = "image_tag must look like \"1.4-2-cpu-py3\"."
+  }
+}
+
+variable "environment" {
+  description = "Extra environment variables for the serving container (SAGEMAKER_PROGRAM and SAGEMAKER_SUBMIT_DIRECTORY are always set)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "endpoint_type" {
+  description = "\"serverless\" (scales to zero, no idle cost) or \"real-time\" (instances with autoscaling)."
+  type        = string
+  default     = "serverless"
+
+  validation {
+    condition     = contains(["serverless", "real-time"], var.endpoint_type)
+    error_message = "endpoint_type must be \"serverless\" or \"real-time\"."
+  }
+}
+
+variable "serverless" {
+  description = "Serverless variant settings, used when endpoint_type is \"serverless\"."
+  type = object({
+    memory_size_in_mb       = optional(number, 2048)
+    max_concurrency         = optional(number, 5)
+    provisioned_concurrency = optional(number)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains([1024, 2048, 3072, 4096, 5120, 6144], var.serverless.memory_size_in_mb)
+    error_message = "serverless.memory_size_in_mb must be one of 1024, 2048, 3072, 4096, 5120, 6144."
+  }
+
+  validation {
+    condition     = var.serverless.max_concurrency >= 1 && var.serverless.max_concurrency <= 200 && floor(var.serverless.max_concurrency) == var.serverless.max_concurrency
+    error_message = "serverless.max_concurrency must be a whole number from 1 to 200."
+  }
+
+  validation {
+    condition     = var.serverless.provisioned_concurrency == null ? true : (var.serverless.provisioned_concurrency >= 1 && var.serverless.provisioned_concurrency <= var.serverless.max_concurrency)
+    error_message = "serverless.provisioned_concurrency must be null or between 1 and max_concurrency."
+  }
+}
+
+variable "real_time" {
+  description = "Real-time variant settings, used when endpoint_type is \"real-time\": instances, autoscaling bounds and the SageMakerVariantInvocationsPerInstance target."
+  type = object({
+    instance_type                   = optional(string, "ml.t2.medium")
+    initial_instance_count          = optional(number, 1)
+    max_instance_count              = optional(number, 2)
+    target_invocations_per_instance = optional(number, 100)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = can(regex("^ml\\.[a-z0-9]+\\.[a-z0-9]+$", var.real_time.instance_type))
+    error_message = "real_time.instance_type must be a SageMaker instance type such as \"ml.t2.medium\"."
+  }
+
+  validation {
+    condition     = var.real_time.initial_instance_count >= 1 && var.real_time.max_instance_count >= var.real_time.initial_instance_count
+    error_message = "real_time needs initial_instance_count >= 1 and max_instance_count >= initial_instance_count."
+  }
+
+  validation {
+    condition     = var.real_time.target_invocations_per_instance > 0
+    error_message = "real_time.target_invocations_per_instance must be positive."
+  }
+}
+
+variable "data_capture" {
+  description = "Capture requests and responses to S3 (real-time endpoints only; serverless endpoints do not support data capture). null disables it."
+  type = object({
+    destination_s3_uri  = string
+    sampling_percentage = optional(number, 100)
+  })
+  default = null
+
+  validation {
+    condition     = var.data_capture == null ? true : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$", var.data_capture.destination_s3_uri))
+    error_message = "data_capture.destination_s3_uri must be an s3:// URI."
+  }
+
+  validation {
+    condition     = var.data_capture == null ? true : (var.data_capture.sampling_percentage >= 1 && var.data_capture.sampling_percentage <= 100)
+    error_message = "data_capture.sampling_percentage must be between 1 and 100."
+  }
+
+  validation {
+    condition     = var.data_capture == null || var.endpoint_type == "real-time"
+    error_message = "data_capture needs endpoint_type = \"real-time\": serverless endpoints do not support data capture."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the endpoint's CloudWatch log group."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource."
+  type        = map(string)
+  default     = {}
+}

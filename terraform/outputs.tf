@@ -1,0 +1,44 @@
+output "predict_url" {
+  description = "Full URL of POST /predict."
+  value       = module.api.predict_url
+}
+
+output "api_id" {
+  description = "ID of the REST API."
+  value       = module.api.api_id
+}
+
+output "stage_name" {
+  description = "API Gateway stage name."
+  value       = module.api.stage_name
+}
+
+output "endpoint_name" {
+  description = "Name of the SageMaker endpoint."
+  value       = module.endpoint.endpoint_name
+}
+
+output "model_name" {
+  description = "Name of the SageMaker model currently deployed (<name>-<hash>)."
+  value       = module.endpoint.model_name
+}
+
+output "function_name" {
+  description = "Name of the inference Lambda function."
+  value       = module.inference_lambda.function_name
+}
+
+output "bucket_name" {
+  description = "Name of the model bucket."
+  value       = module.model_store.bucket_name
+}
+
+output "model_data_url" {
+  description = "s3:// URI of the model artifact the endpoint serves."
+  value       = local.model_data_url
+}
+
+output "endpoint_configuration_name" {
+  description = "Name of the endpoint configuration currently deployed (<name>-<hash>)."
+  value       = module.endpoint.endpoint_configuration_name
+}

@@ -1,0 +1,469 @@
+# Plan-level tests of modules/sagemaker_endpoint on a mocked AWS provider.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+
+  mock_data "aws_sagemaker_prebuilt_ecr_image" {
+    defaults = {
+      registry_id   = "683313688378"
+      registry_path = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-sagemaker" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
+
+# The same mocks generating values at apply time, for the runs that apply and then plan again.
+mock_provider "aws" {
+  alias = "applying"
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+
+  mock_data "aws_sagemaker_prebuilt_ecr_image" {
+    defaults = {
+      registry_id   = "683313688378"
+      registry_path = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-sagemaker" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+}
+
+variables {
+  name           = "imdb-sentiment"
+  model_data_url = "s3://imdb-sentiment-models-0001/models/0123456789abcdef/model.tar.gz"
+  artifact_hash  = "0123456789abcdef0123456789abcdef"
+}
+
+run "serverless_by_default" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).serverless_config[0].memory_size_in_mb == 2048
+    error_message = "The default endpoint is serverless with 2048 MB."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).serverless_config[0].max_concurrency == 5
+    error_message = "The default serverless max concurrency is 5."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).instance_type == null
+    error_message = "A serverless variant has no instance type (no idle cost)."
+  }
+
+  assert {
+    condition     = length(aws_appautoscaling_target.this) == 0 && length(aws_appautoscaling_policy.invocations_per_instance) == 0
+    error_message = "Serverless endpoints need no application autoscaling."
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_endpoint_configuration.capturing) == 0
+    error_message = "Data capture is off by default."
+  }
+}
+
+run "serverless_settings_flow_through" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    serverless = {
+      memory_size_in_mb = 3072
+      max_concurrency   = 20
+    }
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).serverless_config[0].memory_size_in_mb == 3072
+    error_message = "serverless.memory_size_in_mb must reach the variant."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).serverless_config[0].max_concurrency == 20
+    error_message = "serverless.max_concurrency must reach the variant."
+  }
+}
+
+run "real_time_with_autoscaling" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    real_time = {
+      instance_type                   = "ml.m5.large"
+      initial_instance_count          = 2
+      max_instance_count              = 4
+      target_invocations_per_instance = 250
+    }
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).instance_type == "ml.m5.large"
+    error_message = "real_time.instance_type must reach the variant."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).initial_instance_count == 2
+    error_message = "real_time.initial_instance_count must reach the variant."
+  }
+
+  assert {
+    condition     = length(one(aws_sagemaker_endpoint_configuration.this[0].production_variants).serverless_config) == 0
+    error_message = "A real-time variant has no serverless config."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this[0].resource_id == "endpoint/imdb-sentiment/variant/AllTraffic"
+    error_message = "Autoscaling must target the endpoint's variant."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this[0].min_capacity == 2 && aws_appautoscaling_target.this[0].max_capacity == 4
+    error_message = "Autoscaling bounds must come from real_time."
+  }
+
+  assert {
+    condition     = one(aws_appautoscaling_policy.invocations_per_instance[0].target_tracking_scaling_policy_configuration).predefined_metric_specification[0].predefined_metric_type == "SageMakerVariantInvocationsPerInstance"
+    error_message = "Scaling must track invocations per instance."
+  }
+
+  assert {
+    condition     = one(aws_appautoscaling_policy.invocations_per_instance[0].target_tracking_scaling_policy_configuration).target_value == 250
+    error_message = "The scaling target must come from real_time.target_invocations_per_instance."
+  }
+
+  assert {
+    condition     = aws_sagemaker_model.this.enable_network_isolation
+    error_message = "Real-time models run with network isolation."
+  }
+}
+
+run "model_serves_code_inference_py_from_the_prebuilt_image" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_model.this.primary_container).environment["SAGEMAKER_PROGRAM"] == "inference.py"
+    error_message = "SAGEMAKER_PROGRAM must be inference.py."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_model.this.primary_container).environment["SAGEMAKER_SUBMIT_DIRECTORY"] == "/opt/ml/model/code"
+    error_message = "SAGEMAKER_SUBMIT_DIRECTORY must be the code/ directory of the extracted model."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_model.this.primary_container).image == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3"
+    error_message = "The image must come from the prebuilt ECR image data source."
+  }
+
+  assert {
+    condition     = data.aws_sagemaker_prebuilt_ecr_image.this.repository_name == "sagemaker-scikit-learn" && data.aws_sagemaker_prebuilt_ecr_image.this.image_tag == "1.4-2-cpu-py3"
+    error_message = "The default image is sagemaker-scikit-learn:1.4-2-cpu-py3."
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_model.this.primary_container).model_data_url == var.model_data_url
+    error_message = "The model must load the given artifact."
+  }
+}
+
+run "names_end_in_a_content_hash" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  assert {
+    condition     = can(regex("^imdb-sentiment-[0-9a-f]{12}$", aws_sagemaker_model.this.name))
+    error_message = "The model name must be <name>-<12 hex>."
+  }
+
+  assert {
+    condition     = can(regex("^imdb-sentiment-[0-9a-f]{12}$", aws_sagemaker_endpoint_configuration.this[0].name))
+    error_message = "The endpoint configuration name must be <name>-<12 hex>."
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this.name == "imdb-sentiment"
+    error_message = "The endpoint name must stay stable for clients."
+  }
+}
+
+run "a_new_artifact_renames_model_and_configuration" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    artifact_hash = "fedcba9876543210fedcba9876543210"
+  }
+
+  assert {
+    condition     = aws_sagemaker_model.this.name != run.names_end_in_a_content_hash.model_name
+    error_message = "A new artifact must give a new model name (create_before_destroy needs it)."
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint_configuration.this[0].name != run.names_end_in_a_content_hash.endpoint_configuration_name
+    error_message = "A new artifact must give a new endpoint configuration name."
+  }
+}
+
+run "execution_role_reads_only_its_model_object" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.execution.statement : statement.resources
+      if statement.sid == "ReadModelArtifact"
+    ]) == toset(["arn:aws:s3:::imdb-sentiment-models-0001/models/0123456789abcdef/model.tar.gz"])
+    error_message = "The role may read exactly the model object."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in data.aws_iam_policy_document.execution.statement : [
+        for action in statement.actions : startswith(action, "s3:") ? statement.sid == "ReadModelArtifact" : true
+      ]
+    ]))
+    error_message = "No other statement may grant S3 access when data capture is off."
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.execution.statement : statement.resources
+      if statement.sid == "PullServingImage"
+    ]) == toset(["arn:aws:ecr:us-east-1:683313688378:repository/sagemaker-scikit-learn"])
+    error_message = "Image pulls are limited to the serving image repository."
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.execution.statement : statement.resources
+      if statement.sid == "WriteOwnLogs"
+      ]) == toset([
+      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/imdb-sentiment",
+      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/imdb-sentiment:*",
+    ])
+    error_message = "Logs are limited to the endpoint's own log group."
+  }
+}
+
+run "data_capture_on_real_time" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    data_capture = {
+      destination_s3_uri  = "s3://imdb-sentiment-models-0001/data-capture/imdb-sentiment"
+      sampling_percentage = 50
+    }
+  }
+
+  assert {
+    condition     = one(aws_sagemaker_endpoint_configuration.capturing[0].data_capture_config).initial_sampling_percentage == 50
+    error_message = "Data capture settings must reach the endpoint configuration."
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.execution.statement : statement.resources
+      if statement.sid == "WriteDataCapture"
+    ]) == toset(["arn:aws:s3:::imdb-sentiment-models-0001/data-capture/imdb-sentiment*"])
+    error_message = "The role may write only under the capture prefix."
+  }
+}
+
+run "rejects_data_capture_on_serverless" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    data_capture = {
+      destination_s3_uri = "s3://imdb-sentiment-models-0001/data-capture"
+    }
+  }
+
+  expect_failures = [var.data_capture]
+}
+
+run "rejects_unsupported_serverless_memory" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    serverless = {
+      memory_size_in_mb = 1000
+    }
+  }
+
+  expect_failures = [var.serverless]
+}
+
+run "rejects_unknown_endpoint_type" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "async"
+  }
+
+  expect_failures = [var.endpoint_type]
+}
+
+run "rejects_max_below_initial_instances" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    real_time = {
+      initial_instance_count = 3
+      max_instance_count     = 2
+    }
+  }
+
+  expect_failures = [var.real_time]
+}
+
+run "rejects_model_data_url_outside_s3" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    model_data_url = "https://example.com/model.tar.gz"
+  }
+
+  expect_failures = [var.model_data_url]
+}
+
+# The configuration without capture ignores data_capture_config (emulator drift). Turning capture on must
+# still deploy a configuration that captures (ignore_changes alone would keep the old, empty value).
+run "deployed_without_capture" {
+  providers = {
+    aws = aws.applying
+  }
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+  }
+}
+
+run "enabling_capture_replaces_the_configuration_with_capture" {
+  command = plan
+
+  providers = {
+    aws = aws.applying
+  }
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    data_capture = {
+      destination_s3_uri = "s3://imdb-sentiment-models-0001/data-capture/imdb-sentiment"
+    }
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint_configuration.capturing[0].name != run.deployed_without_capture.endpoint_configuration_name
+    error_message = "Turning data capture on must replace the endpoint configuration."
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_endpoint_configuration.capturing[0].data_capture_config) == 1 && length(aws_sagemaker_endpoint_configuration.this) == 0
+    error_message = "The replacement configuration must carry the data capture settings despite ignore_changes."
+  }
+
+  assert {
+    condition     = aws_sagemaker_model.this.name == run.deployed_without_capture.model_name
+    error_message = "Data capture is a configuration setting: the model itself is kept."
+  }
+}

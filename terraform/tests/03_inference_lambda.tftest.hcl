@@ -1,0 +1,222 @@
+# Plan-level tests of modules/inference_lambda on a mocked AWS provider.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-predict-lambda" }
+  }
+}
+
+variables {
+  function_name   = "imdb-sentiment-predict"
+  zip_path        = "tests/fixtures/lambda_package.txt"
+  endpoint_name   = "imdb-sentiment"
+  endpoint_arn    = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/imdb-sentiment"
+  allowed_origins = ["https://app.example.com", "http://localhost:8000"]
+}
+
+run "function_runs_the_packaged_handler" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "python3.12" && aws_lambda_function.this.handler == "lambda_src.handler.lambda_handler"
+    error_message = "The function must run lambda_src.handler.lambda_handler on python3.12."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/lambda_package.txt")
+    error_message = "source_code_hash must be the package's base64 SHA-256, so a new zip redeploys."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.timeout < 29
+    error_message = "The function must time out before API Gateway's 29 s limit."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1 && aws_lambda_function.this.memory_size == 512
+    error_message = "Defaults: unreserved concurrency, 512 MB."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/imdb-sentiment-predict" && aws_cloudwatch_log_group.this.retention_in_days == 30
+    error_message = "The function's log group must exist with a retention."
+  }
+}
+
+run "environment_names_the_endpoint_and_origins" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  assert {
+    condition = one(aws_lambda_function.this.environment).variables == tomap({
+      SAGEMAKER_ENDPOINT_NAME = "imdb-sentiment"
+      ALLOWED_ORIGINS         = "https://app.example.com,http://localhost:8000"
+      LOG_LEVEL               = "INFO"
+    })
+    error_message = "The environment must hold exactly the endpoint name, the origins and the log level (no runtime URL on AWS)."
+  }
+}
+
+run "runtime_endpoint_url_only_when_set" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  variables {
+    sagemaker_runtime_endpoint_url = "http://127.0.0.1:4566"
+    log_level                      = "DEBUG"
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.this.environment).variables["SAGEMAKER_RUNTIME_ENDPOINT_URL"] == "http://127.0.0.1:4566"
+    error_message = "The runtime endpoint override must reach the function when set."
+  }
+
+  assert {
+    condition     = one(aws_lambda_function.this.environment).variables["LOG_LEVEL"] == "DEBUG"
+    error_message = "log_level must reach the function."
+  }
+}
+
+run "policy_names_only_its_endpoint_and_log_group" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.this.statement) == 2
+    error_message = "The policy must have exactly two statements: own logs and own endpoint."
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.this.statement : statement.resources
+      if contains(statement.actions, "sagemaker:InvokeEndpoint")
+    ]) == toset(["arn:aws:sagemaker:us-east-1:123456789012:endpoint/imdb-sentiment"])
+    error_message = "sagemaker:InvokeEndpoint must name only this endpoint's ARN."
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.this.statement : statement.actions
+      if contains(statement.actions, "sagemaker:InvokeEndpoint")
+    ]) == toset(["sagemaker:InvokeEndpoint"])
+    error_message = "The endpoint statement must grant nothing but InvokeEndpoint."
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.this.statement : statement.resources
+      if statement.sid == "WriteOwnLogs"
+    ]) == toset(["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/imdb-sentiment-predict:*"])
+    error_message = "Logs must be limited to the function's own log group."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in data.aws_iam_policy_document.this.statement : [for resource in statement.resources : !strcontains(resource, "*") || endswith(resource, "imdb-sentiment-predict:*")]
+    ]))
+    error_message = "No statement may use a wildcard resource."
+  }
+}
+
+run "rejects_timeout_at_api_gateway_limit" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  variables {
+    timeout = 29
+  }
+
+  expect_failures = [var.timeout]
+}
+
+run "rejects_wildcard_endpoint_arn" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  variables {
+    endpoint_arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/*"
+  }
+
+  expect_failures = [var.endpoint_arn]
+}
+
+run "rejects_unknown_log_level" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  variables {
+    log_level = "VERBOSE"
+  }
+
+  expect_failures = [var.log_level]
+}
+
+run "rejects_origin_with_path" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  variables {
+    allowed_origins = ["https://app.example.com/"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_missing_package" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  variables {
+    zip_path = "tests/fixtures/missing.zip"
+  }
+
+  expect_failures = [var.zip_path]
+}

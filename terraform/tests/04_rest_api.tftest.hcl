@@ -1,0 +1,296 @@
+# Plan-level tests of modules/rest_api on a mocked AWS provider.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-apigateway-cloudwatch" }
+  }
+
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = {
+      id               = "a1b2c3d4e5"
+      root_resource_id = "r00t00"
+      execution_arn    = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
+    }
+  }
+
+  mock_resource "aws_api_gateway_resource" {
+    defaults = { id = "res001", path = "/predict" }
+  }
+
+  # Fixed ids, so that the deployment trigger depends only on the API definition in these tests.
+  mock_resource "aws_api_gateway_method" {
+    defaults = { id = "method001" }
+  }
+
+  mock_resource "aws_api_gateway_integration" {
+    defaults = { id = "integration001" }
+  }
+
+  mock_resource "aws_api_gateway_gateway_response" {
+    defaults = { id = "response001" }
+  }
+
+  mock_resource "aws_api_gateway_stage" {
+    defaults = { invoke_url = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1" }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/imdb-sentiment/v1/access" }
+  }
+}
+
+variables {
+  name                = "imdb-sentiment"
+  function_name       = "imdb-sentiment-predict"
+  function_invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:imdb-sentiment-predict/invocations"
+  allowed_origins     = ["https://app.example.com", "http://localhost:8000"]
+}
+
+run "post_predict_is_a_lambda_proxy" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_resource.predict.path_part == "predict" && aws_api_gateway_method.predict.http_method == "POST"
+    error_message = "The API must expose POST /predict."
+  }
+
+  assert {
+    condition     = aws_api_gateway_integration.predict.type == "AWS_PROXY" && aws_api_gateway_integration.predict.uri == var.function_invoke_arn
+    error_message = "POST /predict must be a Lambda proxy integration of the given function."
+  }
+
+  assert {
+    condition     = output.predict_url == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/predict"
+    error_message = "predict_url must be the stage URL plus /predict."
+  }
+}
+
+run "invoke_permission_is_scoped_to_this_api" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api.source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/POST/predict"
+    error_message = "The permission must name this API's execution ARN, POST and /predict only."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api.function_name == "imdb-sentiment-predict" && aws_lambda_permission.api.principal == "apigateway.amazonaws.com"
+    error_message = "The permission must let API Gateway invoke the given function."
+  }
+}
+
+run "preflight_echoes_only_allowed_origins" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_integration.preflight.type == "MOCK"
+    error_message = "The preflight must be answered by a MOCK integration (no Lambda, no model)."
+  }
+
+  assert {
+    condition     = strcontains(aws_api_gateway_integration_response.preflight.response_templates["application/json"], "#set($allowed = [\"https://app.example.com\", \"http://localhost:8000\"])")
+    error_message = "The preflight template must list exactly the allowed origins."
+  }
+
+  assert {
+    condition     = strcontains(aws_api_gateway_integration_response.preflight.response_templates["application/json"], "$context.responseOverride.header.Access-Control-Allow-Origin = $origin")
+    error_message = "The preflight must echo an allowed Origin."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_api_gateway_integration_response.preflight.response_parameters), "method.response.header.Access-Control-Allow-Origin")
+    error_message = "With a list of origins there must be no static Access-Control-Allow-Origin."
+  }
+
+  assert {
+    condition     = aws_api_gateway_integration_response.preflight.response_parameters["method.response.header.Access-Control-Allow-Methods"] == "'OPTIONS,POST'"
+    error_message = "The preflight must allow POST."
+  }
+
+  assert {
+    condition     = aws_api_gateway_integration_response.preflight.response_parameters["method.response.header.Vary"] == "'Origin'"
+    error_message = "Preflight answers vary by Origin."
+  }
+}
+
+run "any_origin_is_a_static_grant" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    allowed_origins = ["*"]
+  }
+
+  assert {
+    condition     = aws_api_gateway_integration_response.preflight.response_parameters["method.response.header.Access-Control-Allow-Origin"] == "'*'"
+    error_message = "[\"*\"] must give a static Access-Control-Allow-Origin: *."
+  }
+
+  assert {
+    condition     = aws_api_gateway_integration_response.preflight.response_templates["application/json"] == ""
+    error_message = "[\"*\"] needs no origin-echo template."
+  }
+}
+
+run "throttling_and_access_logs" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    throttling_rate_limit  = 7
+    throttling_burst_limit = 13
+    log_retention_in_days  = 14
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_method_settings.all.settings).throttling_rate_limit == 7 && one(aws_api_gateway_method_settings.all.settings).throttling_burst_limit == 13
+    error_message = "Throttling values must reach the stage's method settings."
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.all.method_path == "*/*"
+    error_message = "Throttling must apply to every method of the stage."
+  }
+
+  assert {
+    condition     = jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).requestId == "$context.requestId"
+    error_message = "Access logs must be JSON with the request id."
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_stage.this.access_log_settings).destination_arn == aws_cloudwatch_log_group.access.arn && aws_cloudwatch_log_group.access.retention_in_days == 14
+    error_message = "Access logs must go to the module's log group with its retention."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 0
+    error_message = "The account-level CloudWatch role is opt-in."
+  }
+}
+
+run "same_definition_same_deployment" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_deployment.this.triggers["redeployment"] == run.throttling_and_access_logs.redeployment_trigger
+    error_message = "An unchanged API definition must not trigger a new deployment."
+  }
+}
+
+run "deployment_follows_the_api_definition" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    allowed_origins = ["https://other.example.com"]
+  }
+
+  assert {
+    condition     = aws_api_gateway_deployment.this.triggers["redeployment"] != run.throttling_and_access_logs.redeployment_trigger
+    error_message = "Changing the API (here its CORS answer) must change the deployment trigger."
+  }
+}
+
+run "creates_the_cloudwatch_role_when_asked" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    create_cloudwatch_role = true
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 1 && length(aws_iam_role.cloudwatch) == 1
+    error_message = "create_cloudwatch_role must create and register the role."
+  }
+}
+
+run "rejects_origin_with_trailing_slash" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    allowed_origins = ["https://app.example.com/"]
+  }
+
+  expect_failures = [var.allowed_origins]
+}
+
+run "rejects_zero_burst" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    throttling_burst_limit = 0
+  }
+
+  expect_failures = [var.throttling_burst_limit]
+}
+
+run "rejects_invalid_stage_name" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    stage_name = "v1/prod"
+  }
+
+  expect_failures = [var.stage_name]
+}

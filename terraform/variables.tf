@@ -1,0 +1,167 @@
+variable "region" {
+  description = "AWS region to deploy to."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as \"us-east-1\"."
+  }
+}
+
+variable "name" {
+  description = "Name of the deployment: names the endpoint, function, API and bucket prefix."
+  type        = string
+  default     = "imdb-sentiment"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,27}[a-z0-9]$", var.name))
+    error_message = "name must be 3-29 lower-case letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource (Project and ManagedBy are always set)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "model_artifact_path" {
+  description = "Local model.tar.gz to upload (built by `make train`); ignored when model_s3_uri is set."
+  type        = string
+  default     = "../artifacts/model.tar.gz"
+
+  validation {
+    condition     = var.model_s3_uri != null || fileexists(var.model_artifact_path)
+    error_message = "model_artifact_path does not exist: run `make train` (or set model_s3_uri)."
+  }
+}
+
+variable "model_s3_uri" {
+  description = "s3:// URI of a model.tar.gz already in S3 (e.g. printed by `make train-remote`); when set, nothing is uploaded."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.model_s3_uri == null ? true : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+\\.tar\\.gz$", var.model_s3_uri))
+    error_message = "model_s3_uri must be an s3://bucket/key URI of a .tar.gz."
+  }
+}
+
+variable "lambda_zip_path" {
+  description = "Lambda deployment zip (built by `make package`)."
+  type        = string
+  default     = "../build/lambda.zip"
+
+  validation {
+    condition     = fileexists(var.lambda_zip_path)
+    error_message = "lambda_zip_path does not exist: run `make package`."
+  }
+}
+
+variable "allowed_origins" {
+  description = "Browser origins allowed to call the API (CORS), e.g. [\"https://example.com\"]; [\"*\"] allows any."
+  type        = list(string)
+  default     = ["http://localhost:8000", "http://127.0.0.1:8000"]
+}
+
+variable "image_tag" {
+  description = "sagemaker-scikit-learn serving image tag; matches the scikit-learn version used in training."
+  type        = string
+  default     = "1.4-2-cpu-py3"
+}
+
+variable "endpoint_type" {
+  description = "\"serverless\" (default: scales to zero, pay per request) or \"real-time\" (instances billed per hour)."
+  type        = string
+  default     = "serverless"
+}
+
+variable "serverless" {
+  description = "Serverless endpoint settings; unset attributes take the module defaults (2048 MB, max concurrency 5)."
+  type = object({
+    memory_size_in_mb       = optional(number)
+    max_concurrency         = optional(number)
+    provisioned_concurrency = optional(number)
+  })
+  default = {}
+}
+
+variable "real_time" {
+  description = "Real-time endpoint settings; unset attributes take the module defaults (1-2 ml.t2.medium, 100 invocations per instance)."
+  type = object({
+    instance_type                   = optional(string)
+    initial_instance_count          = optional(number)
+    max_instance_count              = optional(number)
+    target_invocations_per_instance = optional(number)
+  })
+  default = {}
+}
+
+variable "data_capture" {
+  description = "Capture requests and responses into the model bucket under data-capture/ (real-time endpoints only); null disables."
+  type = object({
+    sampling_percentage = optional(number, 100)
+  })
+  default = null
+}
+
+variable "lambda_timeout" {
+  description = "Lambda timeout in seconds (below API Gateway's 29 s)."
+  type        = number
+  default     = 25
+}
+
+variable "lambda_memory_size" {
+  description = "Lambda memory in MB."
+  type        = number
+  default     = 512
+}
+
+variable "lambda_reserved_concurrent_executions" {
+  description = "Lambda reserved concurrency; -1 leaves it unreserved."
+  type        = number
+  default     = -1
+}
+
+variable "log_level" {
+  description = "Log level of the Lambda handler."
+  type        = string
+  default     = "INFO"
+}
+
+variable "sagemaker_runtime_endpoint_url" {
+  description = "Override of the sagemaker-runtime endpoint the Lambda calls (local emulators only); null on AWS."
+  type        = string
+  default     = null
+}
+
+variable "stage_name" {
+  description = "API Gateway stage name."
+  type        = string
+  default     = "v1"
+}
+
+variable "throttling_rate_limit" {
+  description = "API stage steady-state requests per second."
+  type        = number
+  default     = 20
+}
+
+variable "throttling_burst_limit" {
+  description = "API stage burst limit."
+  type        = number
+  default     = 40
+}
+
+variable "create_api_gateway_cloudwatch_role" {
+  description = "Create and register the account-level CloudWatch role API Gateway needs for its logs (one per account and region). Set false if the account already has one, and on LocalStack."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of every log group (endpoint, Lambda, API access logs)."
+  type        = number
+  default     = 30
+}
