@@ -212,8 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--timeout", type=int, default=60, help="worker timeout in seconds (SageMaker allows 60)")
+    # The container reads the same two settings from these variables.
+    workers = int(os.environ.get("SAGEMAKER_MODEL_SERVER_WORKERS", "2"))
+    timeout = int(os.environ.get("SAGEMAKER_MODEL_SERVER_TIMEOUT", "60"))
+    parser.add_argument("--workers", type=int, default=workers, help="gunicorn worker processes")
+    parser.add_argument("--timeout", type=int, default=timeout, help="worker timeout in seconds (SageMaker allows 60)")
     parser.add_argument("--endpoint-name", help="answer only this name on /endpoints/<name>/invocations")
     parser.add_argument("--cache-dir", type=Path, help="where a model.tar.gz is extracted (default: the temp dir)")
     return parser
