@@ -23,6 +23,7 @@ import importlib
 import json
 import logging
 import os
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -43,18 +44,27 @@ FAKE_ACCOUNT = "000000000000"
 
 
 def resolve_model_dir(model: Path, cache_root: Path | None = None) -> Path:
-    """An extracted model directory; a model.tar.gz is unpacked once into a cache keyed by its hash."""
+    """An extracted model directory; a model.tar.gz is unpacked once into a cache keyed by its hash.
+
+    Extraction goes to a private directory renamed into place, so servers started together
+    never see a half-extracted model.
+    """
     if model.is_dir():
         return model.resolve()
     if not model.is_file():
         raise SystemExit(f"model not found: {model} (run `make train` or pass --model)")
     digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
-    target = (cache_root or Path(tempfile.gettempdir()) / "imdb-sentiment-endpoint") / digest
-    if not (target / ".extracted").exists():
-        target.mkdir(parents=True, exist_ok=True)
+    root = cache_root or Path(tempfile.gettempdir()) / "imdb-sentiment-endpoint"
+    target = root / digest
+    if not target.is_dir():
+        root.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=root))
         with tarfile.open(model, "r:*") as archive:
-            archive.extractall(target, filter="data")
-        (target / ".extracted").touch()
+            archive.extractall(partial, filter="data")
+        try:
+            partial.rename(target)
+        except OSError:  # another server extracted the same archive first
+            shutil.rmtree(partial)
     return target
 
 
