@@ -68,13 +68,32 @@ def write_tar_gz(path: Path, members: dict[str, bytes]) -> None:
         gz.write(raw.getvalue())
 
 
-def write_model(out_dir: Path, vocabulary: Vocabulary, coef: np.ndarray, metadata: dict[str, Any]) -> Path:
-    """Write model.tar.gz and the stand-alone vocabulary.json for the Lambda packager."""
+def write_members(folder: Path, members: dict[str, bytes]) -> None:
+    """The archive's members as plain files under ``folder`` (the unpacked model.tar.gz)."""
+    for name in sorted(members):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(members[name])
+
+
+def write_model(
+    out_dir: Path, vocabulary: Vocabulary, coef: np.ndarray, metadata: dict[str, Any], model_dir: Path | None = None
+) -> Path:
+    """Write model.tar.gz and the stand-alone vocabulary.json for the Lambda packager.
+
+    With ``model_dir`` (a SageMaker training job's SM_MODEL_DIR) the same members are written
+    unpacked there instead, because SageMaker tars that folder into model.tar.gz itself.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    archive = out_dir / MODEL_ARCHIVE
-    write_tar_gz(archive, model_archive_members(vocabulary, coef, metadata))
+    members = model_archive_members(vocabulary, coef, metadata)
+    if model_dir is None:
+        target = out_dir / MODEL_ARCHIVE
+        write_tar_gz(target, members)
+    else:
+        target = model_dir
+        write_members(model_dir, members)
     vocabulary.save(out_dir / "vocabulary.json")
-    return archive
+    return target
 
 
 def write_metrics(out_dir: Path, metrics: dict[str, Any]) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import subprocess
 import time
@@ -26,17 +27,28 @@ log = logging.getLogger(__name__)
 
 
 def _git_sha() -> str | None:
+    """The commit trained from; a SageMaker job has no .git, so `make train-remote` passes it as TRAINING_GIT_SHA."""
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
     except OSError:
-        return None
-    return out.stdout.strip() or None
+        return os.environ.get("TRAINING_GIT_SHA") or None
+    return out.stdout.strip() or os.environ.get("TRAINING_GIT_SHA") or None
 
 
 def run(
-    folder: Path, out_dir: Path, config: TrainingConfig, limit: int | None = None, archive: Path | None = None
+    folder: Path,
+    out_dir: Path,
+    config: TrainingConfig,
+    limit: int | None = None,
+    archive: Path | None = None,
+    test_folder: Path | None = None,
+    model_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Train on ``folder``/train, evaluate once on ``folder``/test, write every artifact to ``out_dir``."""
+    """Train on ``folder``/train, evaluate once on ``folder``/test, write every artifact to ``out_dir``.
+
+    ``test_folder`` reads the test split from other data (a SageMaker ``test`` channel); ``model_dir``
+    receives the model files unpacked instead of ``out_dir``/model.tar.gz (a SageMaker SM_MODEL_DIR).
+    """
     started = time.perf_counter()
     train_split = load_split(folder, "train", limit)
     y_train = np.asarray(train_split.labels)
@@ -52,7 +64,7 @@ def run(
     version = artifacts.model_version(vocabulary.version, fitted.coef, fitted.intercept)
     vocabulary = Vocabulary(fitted.terms, config.settings, model_version=version)
 
-    test_split = load_split(folder, "test", limit)
+    test_split = load_split(test_folder or folder, "test", limit)
     y_test = np.asarray(test_split.labels)
     test_vectorizer = make_vectorizer(config.settings, vocabulary=vocabulary.index)
     x_test = test_vectorizer.transform(tqdm(test_split.texts, desc="tokenise test", unit="review"))
@@ -73,7 +85,7 @@ def run(
             "scipy": scipy.__version__,
         },
     }
-    model_path = artifacts.write_model(out_dir, vocabulary, fitted.coef, metadata)
+    artifacts.write_model(out_dir, vocabulary, fitted.coef, metadata, model_dir=model_dir)
     plots = save_plots(out_dir / "plots", y_test, scores, fitted.terms, fitted.coef)
     metrics = {
         **evaluate(y_test, scores),
@@ -89,7 +101,7 @@ def run(
         "total_seconds": round(time.perf_counter() - started, 1),
         "data_sha256": metadata["data_sha256"],
         "versions": metadata["versions"],
-        "model_archive": model_path.name,
+        "model_archive": artifacts.MODEL_ARCHIVE,
     }
     artifacts.write_metrics(out_dir, metrics)
     artifacts.write_report(out_dir, metrics, plots)
