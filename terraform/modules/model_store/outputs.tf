@@ -15,7 +15,7 @@ output "model_object_key" {
 
 output "model_s3_uri" {
   description = "s3:// URI of the uploaded model.tar.gz (SageMaker's ModelDataUrl), or null when nothing was uploaded."
-  value       = try("s3://${aws_s3_object.model[0].bucket}/${aws_s3_object.model[0].key}", null)
+  value       = one([for object in aws_s3_object.model : "s3://${object.bucket}/${object.key}"])
 }
 
 output "artifact_sha256" {

@@ -102,9 +102,9 @@ variable "throttling_burst_limit" {
 }
 
 variable "execution_logging_level" {
-  description = "API Gateway execution logging (\"OFF\", \"ERROR\" or \"INFO\"); access logs are always on. Needs the account's CloudWatch role."
+  description = "API Gateway execution logging (\"OFF\", \"ERROR\" or \"INFO\"); access logs are always on. Like them, needs the account's CloudWatch role on AWS."
   type        = string
-  default     = "OFF"
+  default     = "ERROR"
 
   validation {
     condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Static checks of terraform/: fmt, init + validate of the root and every module, `terraform test`
+# (mocked AWS provider, no credentials), and checkov with the repository's .checkov.yml.
+# Works offline when the provider mirror exists (see tf-cli-config.sh). Prints each step's duration.
+# Usage: terraform/tf-check.sh   (CHECKOV=path/to/checkov to override .venv-tools/bin/checkov)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$here")"
+TF_CLI_CONFIG_FILE="$("$here/tf-cli-config.sh" "$repo/.cache/terraform/cli.tfrc")"
+export TF_CLI_CONFIG_FILE TF_IN_AUTOMATION=1 TF_INPUT=0
+checkov="${CHECKOV:-$repo/.venv-tools/bin/checkov}"
+
+step() {
+    local name="$1" start=$SECONDS
+    shift
+    echo "== $name"
+    "$@"
+    echo "   ok: $name ($((SECONDS - start)) s)"
+}
+
+init_and_validate() {
+    local dir="$1"
+    terraform -chdir="$dir" init -backend=false -no-color >/dev/null
+    terraform -chdir="$dir" validate -no-color
+}
+
+step "terraform fmt -check -recursive" terraform -chdir="$here" fmt -check -recursive -diff
+for dir in "$here" "$here"/modules/*; do
+    step "terraform validate ${dir#"$repo"/}" init_and_validate "$dir"
+done
+step "terraform test" terraform -chdir="$here" test -no-color
+if [ ! -x "$checkov" ]; then
+    echo "checkov not found at $checkov: python3 -m venv .venv-tools && .venv-tools/bin/pip install checkov==3.3.30" >&2
+    exit 1
+fi
+step "checkov" env BC_SKIP_MAPPING=TRUE "$checkov" --config-file "$repo/.checkov.yml"
