@@ -1,0 +1,192 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright, the page served from web/ on a
+loopback port with its own generated config.js, and real HTTP servers for the failure states.
+
+Playwright cannot download its own browser here, so it launches the system Chromium (`apt-get install
+chromium`). Each test gets a fresh browser context; screenshots go to test-results/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from scripts.write_web_config import main as write_web_config
+from tests.conftest import ROOT, free_port
+
+WEB = ROOT / "web"
+PAGE_FILES = ("index.html", "app.js", "style.css", "favicon.svg")
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps dialling Google's hosts, which this machine refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1000, "height": 900}
+
+
+class _QuietStaticHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 in a daemon thread, shut down by ``close``."""
+
+    def __init__(
+        self, handler: Callable[..., BaseHTTPRequestHandler], port: int = 0, server_class: type = ThreadingHTTPServer
+    ) -> None:
+        self.httpd = server_class(("127.0.0.1", port), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """The system Chromium, headless; a missing browser is a failure with the install command, not a skip."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (Playwright's own download cannot work)")
+    instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh context (no cache, no storage) at desktop size."""
+    context = browser.new_context(viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Errors the page logs (script errors, CSP violations, failed loads), collected from its first load."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
+def serve_page(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Serve web/ (its committed files plus a config.js made by scripts.write_web_config) on loopback.
+
+    Returns the page URL. ``port`` fixes the port when the API only allows a known origin.
+    """
+    servers: list[LoopbackServer] = []
+
+    def serve(predict_url: str, port: int = 0) -> str:
+        root = tmp_path / f"site{len(servers)}"
+        root.mkdir()
+        for name in PAGE_FILES:
+            shutil.copy2(WEB / name, root / name)
+        assert write_web_config(["--predict-url", predict_url, "--out", str(root / "config.js")]) == 0
+        server = LoopbackServer(partial(_QuietStaticHandler, directory=str(root)), port)
+        servers.append(server)
+        return f"{server.url}/index.html"
+
+    yield serve
+    for server in servers:
+        server.close()
+
+
+class FailingApiServer(ThreadingHTTPServer):
+    """Keeps the bodies it received; POSTs wait for ``gate``, so a test can hold the answer back."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.bodies: list[bytes] = []
+        self.gate = threading.Event()
+        self.gate.set()
+
+    @property
+    def predict_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1/predict"
+
+
+class _FailingApiHandler(BaseHTTPRequestHandler):
+    """Answers like the API does when it fails: 500 with its JSON error body and CORS headers."""
+
+    server: FailingApiServer
+    body = json.dumps({"error": "internal_error", "message": "The service failed unexpectedly."}).encode()
+
+    def _cors(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", "*"))
+        self.send_header("Vary", "Origin")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming
+        self.send_response(204)
+        self._cors()
+        self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+        self.end_headers()
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.server.bodies.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        self.server.gate.wait(timeout=30)
+        self.send_response(500)
+        self._cors()
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture
+def failing_api() -> Iterator[FailingApiServer]:
+    """A real loopback HTTP server that answers every POST with the API's 500 error body."""
+    server = LoopbackServer(_FailingApiHandler, server_class=FailingApiServer)
+    yield server.httpd
+    server.httpd.gate.set()
+    server.close()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A predict URL on a loopback port nothing listens on: the API is down."""
+    return f"http://127.0.0.1:{free_port()}/v1/predict"
+
+
+@pytest.fixture
+def screenshot(page: Page) -> Callable[[str], Path]:
+    """Save the whole page as test-results/screenshots/<name>.png (a CI artifact)."""
+
+    def take(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
