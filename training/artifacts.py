@@ -122,7 +122,10 @@ def write_report(out_dir: Path, metrics: dict[str, Any], plots: list[Path]) -> P
         "",
         f"Chosen on a {metrics['validation_fraction']:.0%} validation split of train/ only: {val} "
         f"-> C={metrics['c']}.",
-        f"Training time {metrics['training_seconds']:.0f} s; data sha256 `{metrics['data_sha256'][:16]}…`.",
+        f"Training time {metrics['training_seconds']:.0f} s; "
+        + (
+            f"data sha256 `{metrics['data_sha256'][:16]}…`." if metrics["data_sha256"] else "data: an extracted folder."
+        ),
         "",
         *(f"![{p.stem}](plots/{p.name})" for p in plots),
         "",
