@@ -54,9 +54,10 @@ def normalize(text: str) -> str:
 
     IMDB reviews contain ``<br />`` and entities; users paste curly quotes and accented names.
     """
-    text = _TAG.sub(" ", html.unescape(text))
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _TAG.sub(" ", html.unescape(text)).translate(_APOSTROPHES)
+    if not text.isascii():  # NFKD and accent removal are the identity on ASCII, the common case
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.casefold()
 
 
@@ -117,7 +118,7 @@ class Vocabulary:
     version: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "index", {term: i for i, term in enumerate(self.terms)})
+        object.__setattr__(self, "index", dict(zip(self.terms, range(len(self.terms)), strict=True)))
         if len(self.index) != len(self.terms):
             raise ValueError("vocabulary terms must be unique")
         object.__setattr__(self, "version", vocabulary_version(self.terms, self.settings))
