@@ -1,0 +1,3 @@
+from scripts.local_aws.cli import main
+
+raise SystemExit(main())

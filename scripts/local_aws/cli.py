@@ -1,0 +1,70 @@
+"""Command line of the local stack: ``python -m scripts.local_aws install|up|plan|status|down``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from scripts.local_aws import stack
+from scripts.local_aws.environments import ensure_environments
+from scripts.local_aws.layout import DEFAULT_PORT, DEFAULT_STATE_DIR, REPO_ROOT, Layout
+
+
+def _variable(text: str) -> tuple[str, object]:
+    """KEY=VALUE; VALUE is read as JSON when it parses (numbers, booleans, lists), else kept as a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.local_aws",
+        description="Run the whole system on this machine: LocalStack (no Docker) with this project's Lambda "
+        "executor and SageMaker plugins, deployed by the real Terraform root through tflocal.",
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="LocalStack gateway port on 127.0.0.1")
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="where the stack keeps its state")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    install = commands.add_parser("install", help="build .venv-localstack and .venv-lambda from pinned requirements")
+    install.add_argument("--force", action="store_true", help="rebuild even if up to date")
+
+    up = commands.add_parser("up", help="start LocalStack and apply the Terraform root; prints the predict URL")
+    up.add_argument("--model", type=Path, default=REPO_ROOT / "artifacts" / "model.tar.gz", help="model.tar.gz")
+    up.add_argument("--lambda-zip", type=Path, default=REPO_ROOT / "build" / "lambda.zip", help="Lambda zip")
+    up.add_argument(
+        "--var", type=_variable, action="append", default=[], metavar="KEY=VALUE", help="extra Terraform variable"
+    )
+
+    commands.add_parser("plan", help="exit 0 if the deployment matches the configuration, 2 if it would change")
+    commands.add_parser("status", help="print processes, health and outputs as JSON")
+
+    down = commands.add_parser("down", help="terraform destroy, stop every recorded process, remove the state")
+    down.add_argument("--keep-resources", action="store_true", help="skip terraform destroy")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    layout = Layout(state=args.state_dir.resolve(), port=args.port)
+    if args.command == "install":
+        built = ensure_environments(layout, force=args.force)
+        print(f"built: {', '.join(built)}" if built else "environments up to date")
+    elif args.command == "up":
+        info = stack.up(layout, args.model, args.lambda_zip, dict(args.var))
+        print(f"predict URL: {info.predict_url}")
+    elif args.command == "plan":
+        changes = stack.plan_has_changes(layout)
+        print("changes pending" if changes else "no changes")
+        return 2 if changes else 0
+    elif args.command == "status":
+        print(json.dumps(stack.status(layout), indent=2))
+    elif args.command == "down":
+        stack.down(layout, destroy_resources=not args.keep_resources)
+    return 0

@@ -1,0 +1,81 @@
+"""Where a local stack keeps its environments, state and processes.
+
+Everything a stack writes lives under one state directory (``.local/aws`` for ``make up``; the integration
+tests use their own directory and port, so they never touch a developer's running stack): LocalStack's
+volume and caches, the Terraform working data and state, logs and one PID file per process started.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_STATE_DIR = REPO_ROOT / ".local" / "aws"
+DEFAULT_PORT = 4566
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths and the gateway port of one local stack."""
+
+    root: Path = REPO_ROOT
+    state: Path = DEFAULT_STATE_DIR
+    port: int = DEFAULT_PORT
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def localstack_venv(self) -> Path:
+        return self.root / ".venv-localstack"
+
+    @property
+    def lambda_venv(self) -> Path:
+        """The Lambda runtime's packages only (boto3): what the function's code runs with."""
+        return self.root / ".venv-lambda"
+
+    @property
+    def project_python(self) -> Path:
+        """The project's interpreter runs the model server (scikit-learn, gunicorn)."""
+        candidate = self.root / ".venv" / "bin" / "python"
+        return candidate if candidate.exists() else Path(sys.executable)
+
+    @property
+    def plugins_dir(self) -> Path:
+        return self.root / "scripts" / "local_aws"
+
+    @property
+    def terraform_dir(self) -> Path:
+        return self.root / "terraform"
+
+    @property
+    def pids(self) -> Path:
+        return self.state / "pids"
+
+    @property
+    def localstack_log(self) -> Path:
+        return self.state / "localstack.log"
+
+    @property
+    def stack_file(self) -> Path:
+        """Outputs of the last successful ``up`` (predict URL, names), read by ``status`` and the tests."""
+        return self.state / "stack.json"
+
+    @property
+    def terraform_state(self) -> Path:
+        return self.state / "terraform.tfstate"
+
+    @property
+    def terraform_data(self) -> Path:
+        return self.state / "terraform-data"
+
+    @property
+    def tfvars(self) -> Path:
+        return self.state / "local.tfvars.json"
+
+    @property
+    def cli_config(self) -> Path:
+        return self.state / "terraform.rc"

@@ -1,0 +1,6 @@
+"""LocalStack plugins that run this project's Lambda and SageMaker endpoint on a machine without Docker.
+
+Installed into LocalStack's own virtualenv (see ../pyproject.toml); found by LocalStack through plux entry
+points: a Lambda runtime executor named ``local`` and ``sagemaker``/``sagemaker-runtime`` providers named
+``local``.
+"""

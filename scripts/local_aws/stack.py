@@ -1,0 +1,147 @@
+"""Bring the whole system up on this machine, report it, and take it down again.
+
+``up``: environments, LocalStack with our plugins, ``terraform init`` + ``apply`` of the one root against
+it; the outputs (predict URL, names) are saved in the state directory. ``down``: ``terraform destroy``,
+then every process stopped by its recorded PID and the state directory removed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlparse
+
+from scripts.local_aws import localstack, processes
+from scripts.local_aws.environments import ensure_environments
+from scripts.local_aws.layout import Layout
+from scripts.local_aws.terraform import Terraform, TerraformError
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """What a client of the local deployment needs; ``predict_url`` is LocalStack's REST API invoke URL."""
+
+    predict_url: str
+    endpoint_url: str
+    api_id: str
+    stage_name: str
+    endpoint_name: str
+    function_name: str
+    bucket_name: str
+    model_name: str
+
+    @classmethod
+    def from_outputs(cls, layout: Layout, outputs: dict[str, Any]) -> StackInfo:
+        api_id, stage = outputs["api_id"], outputs["stage_name"]
+        # The AWS invoke URL's path is /<stage>/<resource>; LocalStack serves it under /_aws/execute-api/<api id>.
+        resource = urlparse(outputs["predict_url"]).path.removeprefix(f"/{stage}")
+        return cls(
+            predict_url=f"{layout.endpoint_url}/_aws/execute-api/{api_id}/{stage}{resource}",
+            endpoint_url=layout.endpoint_url,
+            api_id=api_id,
+            stage_name=stage,
+            endpoint_name=outputs["endpoint_name"],
+            function_name=outputs["function_name"],
+            bucket_name=outputs["bucket_name"],
+            model_name=outputs["model_name"],
+        )
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> StackInfo | None:
+        try:
+            return cls(**json.loads(path.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def local_variables(model_artifact: Path, lambda_zip: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The root's variables for a LocalStack deployment (the rest keep their AWS defaults)."""
+    return {
+        "model_artifact_path": str(model_artifact.resolve()),
+        "lambda_zip_path": str(lambda_zip.resolve()),
+        # account-level API Gateway logging role: nothing to register in an emulator
+        "create_api_gateway_cloudwatch_role": False,
+        **(extra or {}),
+    }
+
+
+def up(
+    layout: Layout,
+    model_artifact: Path,
+    lambda_zip: Path,
+    variables: dict[str, Any] | None = None,
+    output: IO[str] | None = None,
+    log: Callable[[str], Any] = print,
+) -> StackInfo:
+    """Deploy (or re-apply) the stack; idempotent, so a second call changes nothing."""
+    for path, target in ((model_artifact, "make train"), (lambda_zip, "make package")):
+        if not path.is_file():
+            raise SystemExit(f"{path} not found: run `{target}` first")
+    layout.state.mkdir(parents=True, exist_ok=True)
+    for name in ensure_environments(layout, log=log):
+        log(f"built {name}")
+    pid = localstack.start(layout)
+    log(f"LocalStack healthy at {layout.endpoint_url} (pid {pid}; log {layout.localstack_log})")
+    terraform = Terraform(layout, output)
+    terraform.write_variables(local_variables(model_artifact, lambda_zip, variables))
+    terraform.init()
+    terraform.apply()
+    info = StackInfo.from_outputs(layout, terraform.outputs())
+    info.save(layout.stack_file)
+    return info
+
+
+def apply(layout: Layout, variables: dict[str, Any], output: IO[str] | None = None) -> StackInfo:
+    """Re-apply the running stack with some variables changed (e.g. another model artifact)."""
+    terraform = Terraform(layout, output)
+    current = json.loads(layout.tfvars.read_text())
+    terraform.write_variables({**current, **variables})
+    terraform.apply()
+    info = StackInfo.from_outputs(layout, terraform.outputs())
+    info.save(layout.stack_file)
+    return info
+
+
+def plan_has_changes(layout: Layout, output: IO[str] | None = None) -> bool:
+    return Terraform(layout, output).plan_has_changes()
+
+
+def destroy(layout: Layout, output: IO[str] | None = None) -> None:
+    Terraform(layout, output).destroy()
+    layout.stack_file.unlink(missing_ok=True)
+
+
+def down(
+    layout: Layout, destroy_resources: bool = True, output: IO[str] | None = None, log: Callable[[str], Any] = print
+) -> None:
+    """Destroy the resources (if LocalStack still runs), stop every recorded process, remove the state."""
+    if destroy_resources and localstack.running_pid(layout) and layout.terraform_state.exists():
+        try:
+            destroy(layout, output)
+        except TerraformError as error:  # stopping the processes matters more than a clean destroy
+            log(f"terraform destroy failed, stopping the processes anyway: {error}")
+    stopped = processes.stop_recorded(layout.pids)
+    log(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+    shutil.rmtree(layout.state, ignore_errors=True)
+
+
+def status(layout: Layout) -> dict[str, Any]:
+    """Running processes (by recorded PID), LocalStack health and the saved outputs."""
+    running = {}
+    for path in sorted(layout.pids.glob("*.pid")):
+        pid = processes.read(path)
+        if pid is not None:
+            running[path.stem] = pid
+    info = StackInfo.load(layout.stack_file)
+    return {
+        "localstack": {"url": layout.endpoint_url, "healthy": localstack.healthy(layout)},
+        "processes": running,
+        "stack": asdict(info) if info else None,
+    }

@@ -1,0 +1,105 @@
+"""Run the project's one Terraform root against a local stack through tflocal.
+
+The root in terraform/ is used as is (no copy): tflocal adds a temporary provider override pointing every
+AWS endpoint at LocalStack. The local deployment's working data (``TF_DATA_DIR``) and state live in the
+stack's state directory, so they never mix with a deployment of the same root to AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import IO, Any
+
+from scripts.local_aws.layout import Layout
+
+PROVIDER_MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
+
+
+class TerraformError(RuntimeError):
+    """A terraform command failed; the message carries its output."""
+
+
+class Terraform:
+    """tflocal commands with the stack's endpoint, state file, data dir and offline provider mirror."""
+
+    def __init__(self, layout: Layout, output: IO[str] | None = None) -> None:
+        self.layout = layout
+        self.output = output
+
+    def environment(self) -> dict[str, str]:
+        layout = self.layout
+        env = {
+            **os.environ,
+            "AWS_ENDPOINT_URL": layout.endpoint_url,
+            # an S3 host not starting with "s3." makes tflocal use path-style S3 addressing
+            "S3_HOSTNAME": "127.0.0.1",
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "TF_DATA_DIR": str(layout.terraform_data),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "DISABLE_DEPRECATION_NOTICE": "1",
+            "PATH": f"{layout.localstack_venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+        env.pop("AWS_PROFILE", None)
+        env.pop("AWS_SESSION_TOKEN", None)
+        cli_config = self._cli_config()
+        if cli_config:
+            env["TF_CLI_CONFIG_FILE"] = cli_config
+        return env
+
+    def _cli_config(self) -> str:
+        """The terraform helper's script writes a mirror-only provider config when the mirror exists."""
+        script = self.layout.terraform_dir / "tf-cli-config.sh"
+        if not script.exists() or not PROVIDER_MIRROR.is_dir():
+            return os.environ.get("TF_CLI_CONFIG_FILE", "")
+        result = subprocess.run(
+            ["sh", str(script), str(self.layout.cli_config)], capture_output=True, text=True, check=True
+        )
+        return result.stdout.strip()
+
+    def run(self, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+        command = [str(self.layout.localstack_venv / "bin" / "tflocal"), *args]
+        result = subprocess.run(
+            command,
+            cwd=self.layout.terraform_dir,
+            env=self.environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if capture else self.output,
+            stderr=subprocess.PIPE if capture else self.output,
+            text=True,
+        )
+        if check and result.returncode != 0:
+            detail = (result.stderr or "")[-4000:] if capture else "see the output above"
+            raise TerraformError(f"terraform {args[0]} failed (exit {result.returncode}): {detail}")
+        return result
+
+    def write_variables(self, variables: dict[str, Any]) -> None:
+        self.layout.state.mkdir(parents=True, exist_ok=True)
+        self.layout.tfvars.write_text(json.dumps(variables, indent=2, sort_keys=True) + "\n")
+
+    def _state_args(self) -> list[str]:
+        return [f"-state={self.layout.terraform_state}", f"-var-file={self.layout.tfvars}"]
+
+    def init(self) -> None:
+        self.run("init", "-input=false", "-no-color")
+
+    def apply(self) -> None:
+        self.run("apply", "-auto-approve", "-input=false", "-no-color", *self._state_args())
+
+    def plan_has_changes(self) -> bool:
+        """``terraform plan -detailed-exitcode``: False when the deployment matches the configuration."""
+        result = self.run("plan", "-detailed-exitcode", "-input=false", "-no-color", *self._state_args(), check=False)
+        if result.returncode not in (0, 2):
+            raise TerraformError(f"terraform plan failed (exit {result.returncode})")
+        return result.returncode == 2
+
+    def destroy(self) -> None:
+        self.run("destroy", "-auto-approve", "-input=false", "-no-color", *self._state_args())
+
+    def outputs(self) -> dict[str, Any]:
+        result = self.run("output", "-json", "-no-color", f"-state={self.layout.terraform_state}", capture=True)
+        return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}

@@ -1,0 +1,116 @@
+"""The whole system on this machine for the stack tests: LocalStack with our plugins, the real Terraform root.
+
+The ``local_stack`` session fixture deploys with ``scripts.local_aws`` into its own state directory on a
+free port (so it never touches a stack started by ``make up``), and stops every process it started by the
+PIDs recorded in that directory. It uses the artifacts of ``make train`` when present, else the quick model
+of the session; the Lambda zip is built from the same artifacts.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from scripts.local_aws import stack
+from scripts.local_aws.layout import REPO_ROOT, Layout
+from scripts.package_lambda import main as package_main
+
+REGION = "us-east-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LocalStack:
+    """A deployed local stack and what the tests need to drive and inspect it."""
+
+    layout: Layout
+    info: stack.StackInfo
+    artifacts: Path
+    lambda_zip: Path
+    terraform_log: Path
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def predict_url(self) -> str:
+        return self.info.predict_url
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return json.loads((self.artifacts / "metrics.json").read_text())
+
+    def client(self, service: str):
+        """A boto3 client of LocalStack (for inspection only; requests go through the predict URL)."""
+        if service not in self.clients:
+            self.clients[service] = boto3.client(
+                service,
+                endpoint_url=self.layout.endpoint_url,
+                region_name=REGION,
+                aws_access_key_id="test",
+                aws_secret_access_key="test",
+            )
+        return self.clients[service]
+
+    def apply(self, **variables: Any) -> None:
+        """Re-apply the Terraform root with some variables changed."""
+        with self.terraform_log.open("a") as log:
+            self.info = stack.apply(self.layout, variables, output=log)
+
+    def destroy(self) -> None:
+        with self.terraform_log.open("a") as log:
+            stack.destroy(self.layout, output=log)
+
+    def plan_has_changes(self) -> bool:
+        with self.terraform_log.open("a") as log:
+            return stack.plan_has_changes(self.layout, output=log)
+
+    def recorded_pids(self, prefix: str) -> dict[str, int]:
+        """Processes of this stack whose PID file name starts with ``prefix`` and that still run."""
+        from scripts.local_aws import processes
+
+        found = {}
+        for path in self.layout.pids.glob(f"{prefix}*.pid"):
+            pid = processes.read(path)
+            if pid is not None and processes.alive(pid):
+                found[path.stem] = pid
+        return found
+
+
+@pytest.fixture(scope="session")
+def stack_artifacts(request: pytest.FixtureRequest) -> Path:
+    """artifacts/ of `make train` when complete, else the quick model trained once for the session."""
+    artifacts = REPO_ROOT / "artifacts"
+    needed = ("model.tar.gz", "vocabulary.json", "metrics.json")
+    if all((artifacts / name).is_file() for name in needed):
+        return artifacts
+    return request.getfixturevalue("quick_artifacts")
+
+
+@pytest.fixture(scope="session")
+def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """`up` once per session; afterwards every recorded process is stopped by PID and the state removed."""
+    work = tmp_path_factory.mktemp("local-aws")
+    lambda_zip = work / "lambda.zip"
+    assert package_main(["--vocabulary", str(stack_artifacts / "vocabulary.json"), "--output", str(lambda_zip)]) == 0
+    layout = Layout(state=work / "state", port=_free_port())
+    terraform_log = work / "terraform.log"
+    try:
+        try:
+            with terraform_log.open("a") as log:
+                info = stack.up(layout, stack_artifacts / "model.tar.gz", lambda_zip, output=log, log=lambda _: None)
+        except (SystemExit, stack.TerraformError) as error:  # how stack.up reports what went wrong
+            pytest.fail(f"the local stack did not come up: {error}; see {terraform_log} and {layout.localstack_log}")
+        yield LocalStack(layout, info, stack_artifacts, lambda_zip, terraform_log)
+    finally:
+        stack.down(layout, destroy_resources=False, log=lambda _: None)

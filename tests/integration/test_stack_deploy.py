@@ -1,0 +1,52 @@
+"""Deploying is repeatable and the deployed pieces behave like their AWS counterparts where it matters."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import requests
+
+from scripts.local_aws import localstack, stack
+
+pytestmark = pytest.mark.integration
+
+
+def test_second_up_changes_nothing(local_stack) -> None:
+    """`up` again reuses the running LocalStack, applies no change, and `terraform plan` is empty."""
+    pid = localstack.running_pid(local_stack.layout)
+    with local_stack.terraform_log.open("a") as log:
+        info = stack.up(
+            local_stack.layout, local_stack.artifacts / "model.tar.gz", local_stack.lambda_zip, output=log, log=print
+        )
+    assert localstack.running_pid(local_stack.layout) == pid
+    assert info == local_stack.info
+    assert not local_stack.plan_has_changes(), f"terraform plan wants changes; see {local_stack.terraform_log}"
+
+
+def test_endpoint_is_in_service_with_the_deployed_model(local_stack) -> None:
+    sagemaker = local_stack.client("sagemaker")
+    endpoint = sagemaker.describe_endpoint(EndpointName=local_stack.info.endpoint_name)
+    assert endpoint["EndpointStatus"] == "InService"
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    assert config["ProductionVariants"][0]["ModelName"] == local_stack.info.model_name
+    assert local_stack.recorded_pids("endpoint-"), "no model server process runs for the endpoint"
+
+
+def test_invocation_logs_reach_cloudwatch(local_stack) -> None:
+    """The handler's log lines and the runtime's REPORT line land in the function's log group, as on AWS."""
+    response = requests.post(
+        local_stack.predict_url, data="a fine film", headers={"Content-Type": "text/plain"}, timeout=30
+    )
+    assert response.status_code == 200
+    logs = local_stack.client("logs")
+    group = f"/aws/lambda/{local_stack.info.function_name}"
+    deadline = time.monotonic() + 10
+    messages: list[str] = []
+    while time.monotonic() < deadline and not any(m.startswith("REPORT RequestId") for m in messages):
+        events = logs.filter_log_events(logGroupName=group, startTime=int((time.time() - 120) * 1000))["events"]
+        messages = [event["message"] for event in events]
+        time.sleep(0.5)
+    assert any(m.startswith("REPORT RequestId") for m in messages)
+    assert any(re.search(r'"status":\s*200', m) for m in messages), messages[-5:]
