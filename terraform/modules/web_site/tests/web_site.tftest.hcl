@@ -1,0 +1,192 @@
+# Plan-level tests of this module on a mocked AWS provider (paths relative to the module):
+#   terraform -chdir=terraform/modules/web_site init -backend=false && terraform -chdir=terraform/modules/web_site test
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_cloudfront_cache_policy" {
+    defaults = {
+      id = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    }
+  }
+
+  mock_resource "aws_s3_bucket" {
+    defaults = {
+      id                          = "imdb-sentiment-web-0001"
+      arn                         = "arn:aws:s3:::imdb-sentiment-web-0001"
+      bucket_regional_domain_name = "imdb-sentiment-web-0001.s3.eu-west-1.amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_cloudfront_distribution" {
+    defaults = {
+      id          = "E2EXAMPLE0001"
+      arn         = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE0001"
+      domain_name = "d111111abcdef8.cloudfront.net"
+    }
+  }
+}
+
+variables {
+  name            = "imdb-sentiment"
+  source_dir      = "tests/fixtures/site"
+  predict_url     = "https://abc123.execute-api.eu-west-1.amazonaws.com/v1/predict"
+  connect_sources = ["https://*.execute-api.eu-west-1.amazonaws.com"]
+  tags            = { Project = "imdb-sentiment" }
+}
+
+run "bucket_is_private_encrypted_and_versioned" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "Every public access block setting must be on: only CloudFront reads the bucket."
+  }
+
+  assert {
+    condition     = one([for rule in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(rule.apply_server_side_encryption_by_default).sse_algorithm]) == "AES256"
+    error_message = "Objects must be encrypted at rest by default."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_versioning.this.versioning_configuration).status == "Enabled"
+    error_message = "Versioning must be enabled."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.bucket_prefix == "imdb-sentiment-web-" && aws_s3_bucket.this.tags["Project"] == "imdb-sentiment"
+    error_message = "The bucket is named after the deployment and tagged."
+  }
+}
+
+run "only_this_distribution_reads_and_only_over_tls" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.this.statement :
+      statement.effect == "Allow" && statement.actions == toset(["s3:GetObject"]) &&
+      statement.resources == toset(["arn:aws:s3:::imdb-sentiment-web-0001/*"]) &&
+      anytrue([for principal in statement.principals : principal.type == "Service" && principal.identifiers == toset(["cloudfront.amazonaws.com"])]) &&
+      anytrue([
+        for condition in statement.condition :
+        condition.test == "StringEquals" && condition.variable == "AWS:SourceArn" &&
+        condition.values == tolist(["arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE0001"])
+      ])
+    ])
+    error_message = "Only GetObject by CloudFront, and only for this distribution's ARN, may be allowed."
+  }
+
+  assert {
+    condition = anytrue([
+      for statement in data.aws_iam_policy_document.this.statement :
+      statement.effect == "Deny" && anytrue([
+        for condition in statement.condition :
+        condition.test == "Bool" && condition.variable == "aws:SecureTransport" && condition.values == tolist(["false"])
+      ])
+    ])
+    error_message = "The bucket policy must deny requests without TLS."
+  }
+
+  assert {
+    condition     = aws_cloudfront_origin_access_control.this.signing_behavior == "always" && aws_cloudfront_origin_access_control.this.origin_access_control_origin_type == "s3"
+    error_message = "CloudFront must sign every request to the bucket (origin access control)."
+  }
+}
+
+run "uploads_the_page_and_a_generated_config" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_s3_object.page)) == toset(["index.html", "app.js", "style.css"])
+    error_message = "The page files are uploaded; a local config.js and other files are not."
+  }
+
+  assert {
+    condition     = aws_s3_object.config.content == "window.SENTIMENT_CONFIG = {\"predictUrl\":\"https://abc123.execute-api.eu-west-1.amazonaws.com/v1/predict\"};\n"
+    error_message = "config.js must name the API's predict URL."
+  }
+
+  assert {
+    condition     = aws_s3_object.page["index.html"].content_type == "text/html; charset=utf-8" && aws_s3_object.page["app.js"].content_type == "text/javascript; charset=utf-8" && aws_s3_object.page["style.css"].content_type == "text/css; charset=utf-8"
+    error_message = "Each file is served with its content type."
+  }
+
+  assert {
+    condition     = output.uploaded_files == tolist(["app.js", "config.js", "index.html", "style.css"])
+    error_message = "uploaded_files lists every key in the bucket."
+  }
+}
+
+run "https_only_with_security_headers" {
+  command = plan
+
+  assert {
+    condition     = one(aws_cloudfront_distribution.this.default_cache_behavior).viewer_protocol_policy == "redirect-to-https"
+    error_message = "Plain HTTP must be redirected to HTTPS."
+  }
+
+  assert {
+    condition     = toset(one(aws_cloudfront_distribution.this.default_cache_behavior).allowed_methods) == toset(["GET", "HEAD"])
+    error_message = "The site is read-only."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.default_root_object == "index.html"
+    error_message = "The distribution's root serves the page."
+  }
+
+  assert {
+    condition = strcontains(
+      one(one(aws_cloudfront_response_headers_policy.security_headers.security_headers_config).content_security_policy).content_security_policy,
+      "connect-src https://*.execute-api.eu-west-1.amazonaws.com;"
+    )
+    error_message = "The CSP must let the page call the API and nothing else."
+  }
+
+  assert {
+    condition     = output.site_origin == "https://d111111abcdef8.cloudfront.net" && output.site_url == "https://d111111abcdef8.cloudfront.net/"
+    error_message = "site_origin (for CORS) has no trailing slash; site_url is the page."
+  }
+}
+
+run "rejects_a_relative_predict_url" {
+  command = plan
+
+  variables {
+    predict_url = "/v1/predict"
+  }
+
+  expect_failures = [var.predict_url]
+}
+
+run "rejects_a_csp_source_that_could_inject_directives" {
+  command = plan
+
+  variables {
+    connect_sources = ["https://api.example.com; script-src *"]
+  }
+
+  expect_failures = [var.connect_sources]
+}
+
+run "rejects_a_directory_without_a_page" {
+  command = plan
+
+  variables {
+    source_dir = "tests"
+  }
+
+  expect_failures = [var.source_dir]
+}
