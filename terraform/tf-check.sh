@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Static checks of terraform/: fmt, init + validate of the root and every module, `terraform test`
-# (mocked AWS provider, no credentials), and checkov with the repository's .checkov.yml.
+# Static checks of terraform/: fmt, init + validate of the root and every module, `terraform test` of the
+# root and of every module with its own tests/ (mocked AWS provider, no credentials), and checkov with the repository's .checkov.yml.
 # Works offline when the provider mirror exists (see tf-cli-config.sh). Prints each step's duration.
 # Usage: terraform/tf-check.sh   (CHECKOV=path/to/checkov to override .venv-tools/bin/checkov)
 set -euo pipefail
@@ -29,6 +29,11 @@ for dir in "$here" "$here"/modules/*; do
     step "terraform validate ${dir#"$repo"/}" init_and_validate "$dir"
 done
 step "terraform test" terraform -chdir="$here" test -no-color
+for dir in "$here"/modules/*; do
+    if [ -d "$dir/tests" ]; then
+        step "terraform test ${dir#"$repo"/}" terraform -chdir="$dir" test -no-color
+    fi
+done
 if [ ! -x "$checkov" ]; then
     echo "checkov not found at $checkov: python3 -m venv .venv-tools && .venv-tools/bin/pip install checkov==3.3.30" >&2
     exit 1

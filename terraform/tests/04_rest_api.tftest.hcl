@@ -46,6 +46,14 @@ mock_provider "aws" {
     defaults = { id = "integration001" }
   }
 
+  mock_resource "aws_api_gateway_method_response" {
+    defaults = { id = "methodresponse001" }
+  }
+
+  mock_resource "aws_api_gateway_integration_response" {
+    defaults = { id = "integrationresponse001" }
+  }
+
   mock_resource "aws_api_gateway_gateway_response" {
     defaults = { id = "response001" }
   }

@@ -58,7 +58,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     id     = "expire-noncurrent-versions"
     status = "Enabled"
 
-    filter {}
+    # An empty prefix (every object) rather than `filter {}`: S3 echoes the rule back with Prefix "",
+    # which the provider then reads as equal to the configuration (no wait for "steady" rules, no diff).
+    filter {
+      prefix = ""
+    }
 
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_expiration_days

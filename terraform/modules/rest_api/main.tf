@@ -28,6 +28,7 @@ locals {
     DEFAULT_4XX = "client_error"
     DEFAULT_5XX = "gateway_error"
   }
+  gateway_error_headers = local.allow_any_origin ? { "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'" } : {}
 
   access_log_format = jsonencode({
     requestId          = "$context.requestId"
@@ -154,14 +155,15 @@ resource "aws_api_gateway_gateway_response" "errors" {
     "application/json" = "{\"error\": \"${each.value}\", \"message\": $context.error.messageString}"
   }
 
-  response_parameters = local.allow_any_origin ? { "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'" } : {}
+  response_parameters = local.gateway_error_headers
 }
 
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   description = "Managed by Terraform"
 
-  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes.
+  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes. The hash takes
+  # resource ids and configured values only (not values read back, which may turn null into {}).
   triggers = {
     redeployment = sha1(jsonencode({
       resources = [aws_api_gateway_resource.predict.id, aws_api_gateway_resource.predict.path_part]
@@ -175,11 +177,16 @@ resource "aws_api_gateway_deployment" "this" {
       preflight = [
         aws_api_gateway_method.preflight.id,
         aws_api_gateway_integration.preflight.id,
-        aws_api_gateway_method_response.preflight.response_parameters,
+        aws_api_gateway_method_response.preflight.id,
+        aws_api_gateway_integration_response.preflight.id,
         local.preflight_headers,
         local.preflight_template,
       ]
-      errors = [for response in aws_api_gateway_gateway_response.errors : [response.id, response.response_templates, response.response_parameters]]
+      errors = [
+        [for response in aws_api_gateway_gateway_response.errors : response.id],
+        local.gateway_error_responses,
+        local.gateway_error_headers,
+      ]
     }))
   }
 
