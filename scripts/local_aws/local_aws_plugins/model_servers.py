@@ -21,11 +21,12 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from local_aws_plugins import process_registry
@@ -48,10 +49,21 @@ class ModelServer:
     model_dir: Path
     port: int
     process: subprocess.Popen
+    _log_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def record_invocation(self, milliseconds: float, status: int) -> None:
+        """Append ``<unix time>\t<ms>\t<status>`` to the deployment's invocations.tsv (read by the load benchmark).
+
+        Measures what the model server costs apart from LocalStack and the Lambda, like SageMaker's
+        ModelLatency metric.
+        """
+        line = f"{time.time():.3f}\t{milliseconds:.2f}\t{status}\n"
+        with self._log_lock, open(self.model_dir.parent / "invocations.tsv", "a") as log:
+            log.write(line)
 
     def stop(self) -> None:
         """SIGTERM lets the server finish requests in flight (gunicorn's graceful stop); SIGKILL after a grace."""

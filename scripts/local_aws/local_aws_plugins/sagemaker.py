@@ -306,6 +306,7 @@ class SagemakerRuntimeProvider(ServiceLifecycleHook):
             headers["Accept"] = request["Accept"]
         if request.get("CustomAttributes"):
             headers["X-Amzn-SageMaker-Custom-Attributes"] = request["CustomAttributes"]
+        started = time.perf_counter()
         try:
             answer = requests.post(
                 f"{server.url}/invocations", data=body, headers=headers, timeout=INVOKE_TIMEOUT_SECONDS
@@ -317,6 +318,7 @@ class SagemakerRuntimeProvider(ServiceLifecycleHook):
             ) from error
         except requests.ConnectionError as error:
             raise ServiceUnavailable(f"The model server of endpoint {name} is not reachable.") from error
+        server.record_invocation((time.perf_counter() - started) * 1000, answer.status_code)
         if not answer.ok:
             kind = "client" if answer.status_code < 500 else "server"
             log_group = f"/aws/sagemaker/Endpoints/{name}"
