@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of terraform/: fmt, init + validate of the root and every module, `terraform test` of the
-# root and of every module with its own tests/ (mocked AWS provider, no credentials), and checkov with the repository's .checkov.yml.
+# root and of every module with its own tests/ (mocked AWS provider, no credentials), README tables
+# (tf_docs.py --check), and checkov with the repository's .checkov.yml.
 # Works offline when the provider mirror exists (see tf-cli-config.sh). Prints each step's duration.
 # Usage: terraform/tf-check.sh   (CHECKOV=path/to/checkov to override .venv-tools/bin/checkov)
 set -euo pipefail
@@ -34,6 +35,7 @@ for dir in "$here"/modules/*; do
         step "terraform test ${dir#"$repo"/}" terraform -chdir="$dir" test -no-color
     fi
 done
+step "README inputs/outputs tables" python3 "$here/tf_docs.py" --check
 if [ ! -x "$checkov" ]; then
     echo "checkov not found at $checkov: python3 -m venv .venv-tools && .venv-tools/bin/pip install checkov==3.3.30" >&2
     exit 1
