@@ -7,15 +7,21 @@ stack's state directory, so they never mix with a deployment of the same root to
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from scripts.local_aws.layout import Layout
 
 PROVIDER_MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
+OVERRIDE_FILE = "localstack_providers_override.tf"  # written by tflocal into the root for each command
+FOREIGN_OVERRIDE_WAIT_SECONDS = 600.0
 
 
 class TerraformError(RuntimeError):
@@ -61,9 +67,40 @@ class Terraform:
         )
         return result.stdout.strip()
 
+    @contextlib.contextmanager
+    def _root_exclusively(self) -> Iterator[None]:
+        """One tflocal command at a time in the root, across stacks and processes.
+
+        tflocal writes its endpoint override into the root directory itself, and Terraform reads every
+        ``*_override.tf`` there: two stacks running commands at once would point at each other's LocalStack.
+        A lock serialises our own commands; an override left by someone else's tflocal run is waited for.
+        """
+        lock_path = self.layout.root / ".local" / "tflocal.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                override = self.layout.terraform_dir / OVERRIDE_FILE
+                deadline = time.monotonic() + FOREIGN_OVERRIDE_WAIT_SECONDS
+                while override.exists():
+                    if time.monotonic() > deadline:
+                        raise TerraformError(f"{override} stays in place (another tflocal run, or a stale file)")
+                    time.sleep(1)
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def run(self, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
         command = [str(self.layout.localstack_venv / "bin" / "tflocal"), *args]
-        result = subprocess.run(
+        with self._root_exclusively():
+            result = self._run(command, capture)
+        if check and result.returncode != 0:
+            detail = (result.stderr or "")[-4000:] if capture else "see the output above"
+            raise TerraformError(f"terraform {args[0]} failed (exit {result.returncode}): {detail}")
+        return result
+
+    def _run(self, command: list[str], capture: bool) -> subprocess.CompletedProcess:
+        return subprocess.run(
             command,
             cwd=self.layout.terraform_dir,
             env=self.environment(),
@@ -72,10 +109,6 @@ class Terraform:
             stderr=subprocess.PIPE if capture else self.output,
             text=True,
         )
-        if check and result.returncode != 0:
-            detail = (result.stderr or "")[-4000:] if capture else "see the output above"
-            raise TerraformError(f"terraform {args[0]} failed (exit {result.returncode}): {detail}")
-        return result
 
     def write_variables(self, variables: dict[str, Any]) -> None:
         self.layout.state.mkdir(parents=True, exist_ok=True)
