@@ -25,8 +25,6 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -287,20 +285,23 @@ class DryRunRecorder:
         raise RuntimeError(f"dry run: {event_name} not sent")
 
 
-@contextmanager
-def _quiet_sdk() -> Iterator[None]:
-    """The SDK logs its config lookups and a hint about SM_HPS (which we read on purpose) at INFO/WARNING."""
-    loggers = [
-        logging.getLogger(name) for name in list(logging.root.manager.loggerDict) if name.startswith("sagemaker")
-    ]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+def _configure_sdk_logging() -> None:
+    """Show the job's status and container log lines; hide the SDK's config lookups and its hint about SM_HPS.
+
+    The SDK logs the job's progress through the ``sagemaker.core.resources`` logger and leaves configuration
+    to the application; its config and utils loggers are told to keep quiet (errors still show).
+    """
+    import sagemaker.core.config.config  # noqa: F401 - sets its loggers' levels on import, so import first
+    import sagemaker.core.resources  # noqa: F401
+
+    logging.getLogger("sagemaker.config").setLevel(logging.WARNING)
+    logging.getLogger("sagemaker.core.utils.utils").setLevel(logging.ERROR)
+    progress = logging.getLogger("sagemaker.core.resources")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
 
 
 def build_trainer(settings: JobSettings, boto_session: Any, code_dir: Path, data_uri: str) -> tuple[Any, list[Any]]:
@@ -363,12 +364,7 @@ def dry_run(settings: JobSettings, sha256: str) -> dict[str, Any]:
     )
     recorder = DryRunRecorder(settings.bucket)
     boto_session.events.register("before-call", recorder)
-    # Import what build_trainer uses first: the SDK sets its loggers' levels on import.
-    import sagemaker.core.config.config  # noqa: F401
-    import sagemaker.core.image_uris  # noqa: F401
-    import sagemaker.train.model_trainer  # noqa: F401
-
-    with tempfile.TemporaryDirectory() as tmp, _quiet_sdk():
+    with tempfile.TemporaryDirectory() as tmp:
         trainer, channels = build_trainer(settings, boto_session, stage_code(Path(tmp) / "code"), data_uri)
         try:
             trainer.train(input_data_config=channels, wait=False, logs=False)
@@ -385,16 +381,25 @@ def dry_run(settings: JobSettings, sha256: str) -> dict[str, Any]:
 def run(settings: JobSettings, sha256: str) -> str:
     """Upload, start, follow the job to its end; the S3 URI of its model.tar.gz."""
     import boto3
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import ClientError
     from sagemaker.core.utils.exceptions import FailedStatusError
 
     boto_session = boto3.Session(region_name=settings.region)
-    data_uri = upload_once(boto_session.client("s3"), settings, sha256)
+    try:
+        data_uri = upload_once(boto_session.client("s3"), settings, sha256)
+    except (ClientError, S3UploadFailedError) as exc:
+        raise SystemExit(
+            f"error: cannot put the data into s3://{settings.bucket}/{settings.input_prefix}/: {exc}"
+        ) from exc
     with tempfile.TemporaryDirectory() as tmp:
         trainer, channels = build_trainer(settings, boto_session, stage_code(Path(tmp) / "code"), data_uri)
         try:
             trainer.train(input_data_config=channels, wait=True, logs=True)
         except FailedStatusError as exc:
             raise SystemExit(f"error: training job failed: {exc}") from exc
+        except ClientError as exc:  # e.g. AccessDenied, a role SageMaker cannot assume, a quota
+            raise SystemExit(f"error: SageMaker refused the training job: {exc}") from exc
     job = trainer._latest_training_job  # the SDK's documented handle on the job it started
     job.refresh()
     if job.training_job_status != "Completed":
@@ -417,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     # The SDK's client-side role check demands VPC and CloudWatch permissions that a least-privilege
     # training role without a VPC does not have; SageMaker itself validates the role on CreateTrainingJob.
     os.environ.setdefault("SAGEMAKER_VALIDATE_ROLE", "false")
+    _configure_sdk_logging()
     if args.dry_run:
         print(json.dumps(dry_run(settings, sha256), indent=2, sort_keys=True))
         return 0
