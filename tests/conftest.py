@@ -23,6 +23,9 @@ import pytest
 from training import data
 from training.cli import main as train_main
 
+# Chromium driven by Playwright, for tests/browser/ and the page's real-API test beside the local stack fixture.
+pytest_plugins = ["tests.browser.fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = Path(__file__).resolve().parent / "events"
 ALLOWED_ORIGIN = "https://app.example.com"

@@ -32,7 +32,14 @@
     }
   }
 
+  // One decimal, without rounding a near-certainty up to a flat "100.0%" (or down to "0.0%").
   function percent(fraction) {
+    if (fraction > 0.999 && fraction < 1) {
+      return ">99.9%";
+    }
+    if (fraction < 0.001 && fraction > 0) {
+      return "<0.1%";
+    }
     return `${(fraction * 100).toFixed(1)}%`;
   }
 
@@ -85,12 +92,16 @@
     );
   }
 
-  function fillTerms(listId, terms) {
+  function usableTerms(terms) {
+    return Array.isArray(terms)
+      ? terms.filter((t) => t && typeof t.term === "string" && Number.isFinite(t.weight))
+      : [];
+  }
+
+  // Bars share one scale across both lists, so a weak push one way never looks as strong as the other.
+  function fillTerms(listId, usable, largest) {
     const list = document.getElementById(listId);
     list.replaceChildren();
-    const usable = Array.isArray(terms)
-      ? terms.filter((t) => t && typeof t.term === "string" && typeof t.weight === "number")
-      : [];
     if (usable.length === 0) {
       const item = document.createElement("li");
       item.className = "none";
@@ -98,7 +109,6 @@
       list.append(item);
       return;
     }
-    const largest = Math.max(...usable.map((t) => Math.abs(t.weight)));
     for (const { term, weight } of usable) {
       const item = document.createElement("li");
       const name = document.createElement("span");
@@ -125,8 +135,11 @@
       `${percent(sure)} sure it is ${body.label} (probability of positive: ${percent(body.score)}).`;
     document.getElementById("probability-bar").style.width = percent(body.score);
     const explanation = body.explanation || {};
-    fillTerms("positive-terms", explanation.positive);
-    fillTerms("negative-terms", explanation.negative);
+    const positive = usableTerms(explanation.positive);
+    const negative = usableTerms(explanation.negative);
+    const largest = Math.max(0, ...positive.concat(negative).map((t) => Math.abs(t.weight)));
+    fillTerms("positive-terms", positive, largest);
+    fillTerms("negative-terms", negative, largest);
     document.getElementById("model-version").textContent =
       typeof body.model_version === "string" ? `Model ${body.model_version}` : "";
     errorPanel.hidden = true;

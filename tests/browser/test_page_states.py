@@ -8,6 +8,8 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.fixtures import save_screenshot
+
 pytestmark = pytest.mark.browser
 
 REVIEW = "A gripping story with fine acting."
@@ -19,7 +21,7 @@ def expect_no_sentiment(page: Page) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t  "], ids=["empty", "whitespace"])
-def test_empty_review_is_refused_before_sending(page, serve_page, failing_api, screenshot, text):
+def test_empty_review_is_refused_before_sending(page, serve_page, failing_api, text):
     page.goto(serve_page(failing_api.predict_url))
     page.get_by_label("Your review").fill(text)
     page.get_by_role("button", name="Classify").click()
@@ -31,7 +33,7 @@ def test_empty_review_is_refused_before_sending(page, serve_page, failing_api, s
     expect(page.locator("#error")).to_be_hidden()
     assert failing_api.bodies == []
     if text == "":
-        screenshot("empty-review")
+        save_screenshot(page, "empty-review")
 
 
 def test_typing_clears_the_validation_message(page, serve_page, failing_api):
@@ -45,7 +47,7 @@ def test_typing_clears_the_validation_message(page, serve_page, failing_api):
     expect(page.get_by_label("Your review")).not_to_have_attribute("aria-invalid", "true")
 
 
-def test_server_error_shows_its_message_and_no_sentiment(page, serve_page, failing_api, screenshot, console_errors):
+def test_server_error_shows_its_message_and_no_sentiment(page, serve_page, failing_api, console_errors):
     page.goto(serve_page(failing_api.predict_url))
     page.get_by_label("Your review").fill(REVIEW)
     page.get_by_role("button", name="Classify").click()
@@ -58,20 +60,43 @@ def test_server_error_shows_its_message_and_no_sentiment(page, serve_page, faili
     assert [json.loads(body) for body in failing_api.bodies] == [{"review": REVIEW, "explain": True}]
     # Chromium logs the failed response itself; nothing else (no script error, no CSP violation) may appear.
     assert [e for e in console_errors if "500" not in e] == []
-    screenshot("server-error")
+    save_screenshot(page, "server-error")
 
 
-def test_api_down_shows_cannot_reach(page, serve_page, closed_port_url, screenshot):
+@pytest.mark.parametrize(
+    ("status", "answer", "message"),
+    [
+        (200, b'{"label": "positive", "score": NaN}', "cannot read"),  # the seed page showed this as POSITIVE
+        (200, b'{"label": "positive"}', "cannot read"),
+        (200, b'{"label": "neutral", "score": 0.5}', "cannot read"),
+        (200, b'{"label": "positive", "score": 1.5}', "cannot read"),
+        (200, b"<html>ok</html>", "cannot read"),
+        (502, b"<html>Bad Gateway</html>", "answered with an error (HTTP 502)"),
+        (503, b'{"error": "model_rollout", "message": "A new model is being deployed."}', "being deployed"),
+    ],
+    ids=["nan-score", "no-score", "unknown-label", "score-above-one", "html-200", "html-502", "json-503"],
+)
+def test_an_unusable_answer_shows_an_error_and_no_sentiment(page, serve_page, failing_api, status, answer, message):
+    failing_api.status, failing_api.answer = status, answer
+    page.goto(serve_page(failing_api.predict_url))
+    page.get_by_label("Your review").fill(REVIEW)
+    page.get_by_role("button", name="Classify").click()
+
+    expect(page.locator("#error-message")).to_contain_text(message)
+    expect_no_sentiment(page)
+
+
+def test_api_down_shows_cannot_reach(page, serve_page, closed_port_url):
     page.goto(serve_page(closed_port_url))
     page.get_by_label("Your review").fill(REVIEW)
     page.get_by_role("button", name="Classify").click()
 
     expect(page.locator("#error-message")).to_contain_text("Cannot reach the sentiment service")
     expect_no_sentiment(page)
-    screenshot("api-down")
+    save_screenshot(page, "api-down")
 
 
-def test_progress_is_shown_while_waiting(page, serve_page, failing_api, screenshot):
+def test_progress_is_shown_while_waiting(page, serve_page, failing_api):
     failing_api.gate.clear()  # the API holds its answer until the test lets it go
     page.goto(serve_page(failing_api.predict_url))
     page.get_by_label("Your review").fill(REVIEW)
@@ -80,7 +105,7 @@ def test_progress_is_shown_while_waiting(page, serve_page, failing_api, screensh
     expect(page.get_by_role("status")).to_have_text("Classifying your review…")
     expect(page.get_by_role("button", name="Classify")).to_be_disabled()
     expect(page.locator("#outcome")).to_have_attribute("aria-busy", "true")
-    screenshot("waiting")
+    save_screenshot(page, "waiting")
 
     failing_api.gate.set()
     expect(page.locator("#error-message")).to_have_text("The service failed unexpectedly.")

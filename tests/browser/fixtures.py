@@ -1,8 +1,10 @@
-"""Fixtures for the browser tests: Debian's Chromium driven by Playwright, the page served from web/ on a
-loopback port with its own generated config.js, and real HTTP servers for the failure states.
+"""Browser test fixtures: Debian's Chromium driven by Playwright, the page served from web/ on a loopback
+port with its own generated config.js, and real HTTP servers for the failure states.
 
 Playwright cannot download its own browser here, so it launches the system Chromium (`apt-get install
 chromium`). Each test gets a fresh browser context; screenshots go to test-results/screenshots/.
+Registered for the whole suite by ``pytest_plugins`` in tests/conftest.py, so tests/browser/ and the real-API
+test in tests/integration/ (beside the local stack fixture) share one browser.
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ class LoopbackServer:
     """An HTTP server on 127.0.0.1 in a daemon thread, shut down by ``close``."""
 
     def __init__(
-        self, handler: Callable[..., BaseHTTPRequestHandler], port: int = 0, server_class: type = ThreadingHTTPServer
+        self, handler: Callable[..., BaseHTTPRequestHandler], server_class: type = ThreadingHTTPServer
     ) -> None:
-        self.httpd = server_class(("127.0.0.1", port), handler)
+        self.httpd = server_class(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -96,34 +98,40 @@ def console_errors(page: Page) -> list[str]:
     return errors
 
 
-@pytest.fixture
-def serve_page(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Serve web/ (its committed files plus a config.js made by scripts.write_web_config) on loopback.
+def serve_site(root: Path, predict_url: str) -> LoopbackServer:
+    """Serve web/'s committed files plus a config.js made by scripts.write_web_config from ``root``."""
+    root.mkdir(parents=True)
+    for name in PAGE_FILES:
+        shutil.copy2(WEB / name, root / name)
+    assert write_web_config(["--predict-url", predict_url, "--out", str(root / "config.js")]) == 0
+    return LoopbackServer(partial(_QuietStaticHandler, directory=str(root)))
 
-    Returns the page URL. ``port`` fixes the port when the API only allows a known origin.
-    """
+
+@pytest.fixture
+def serve_page(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Serve the page on a free loopback port with config.js naming ``predict_url``; returns the page URL."""
     servers: list[LoopbackServer] = []
 
-    def serve(predict_url: str, port: int = 0) -> str:
-        root = tmp_path / f"site{len(servers)}"
-        root.mkdir()
-        for name in PAGE_FILES:
-            shutil.copy2(WEB / name, root / name)
-        assert write_web_config(["--predict-url", predict_url, "--out", str(root / "config.js")]) == 0
-        server = LoopbackServer(partial(_QuietStaticHandler, directory=str(root)), port)
-        servers.append(server)
-        return f"{server.url}/index.html"
+    def serve(predict_url: str) -> str:
+        servers.append(serve_site(tmp_path / f"site{len(servers)}", predict_url))
+        return f"{servers[-1].url}/index.html"
 
     yield serve
     for server in servers:
         server.close()
 
 
+API_ERROR = json.dumps({"error": "internal_error", "message": "The service failed unexpectedly."}).encode()
+
+
 class FailingApiServer(ThreadingHTTPServer):
-    """Keeps the bodies it received; POSTs wait for ``gate``, so a test can hold the answer back."""
+    """Answers every POST with ``status`` and ``answer`` (by default the API's own 500 body); keeps the bodies
+    it received. POSTs wait for ``gate``, so a test can hold the answer back and watch the page wait."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.status = 500
+        self.answer = API_ERROR
         self.bodies: list[bytes] = []
         self.gate = threading.Event()
         self.gate.set()
@@ -134,10 +142,7 @@ class FailingApiServer(ThreadingHTTPServer):
 
 
 class _FailingApiHandler(BaseHTTPRequestHandler):
-    """Answers like the API does when it fails: 500 with its JSON error body and CORS headers."""
-
     server: FailingApiServer
-    body = json.dumps({"error": "internal_error", "message": "The service failed unexpectedly."}).encode()
 
     def _cors(self) -> None:
         self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin", "*"))
@@ -153,12 +158,12 @@ class _FailingApiHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         self.server.bodies.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         self.server.gate.wait(timeout=30)
-        self.send_response(500)
+        self.send_response(self.server.status)
         self._cors()
         self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.body)))
+        self.send_header("Content-Length", str(len(self.server.answer)))
         self.end_headers()
-        self.wfile.write(self.body)
+        self.wfile.write(self.server.answer)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
@@ -179,14 +184,17 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{free_port()}/v1/predict"
 
 
-@pytest.fixture
-def screenshot(page: Page) -> Callable[[str], Path]:
+def save_screenshot(page: Page, name: str) -> Path:
     """Save the whole page as test-results/screenshots/<name>.png (a CI artifact)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
-    def take(name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
-    return take
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A fresh context the size of a phone (390 x 844 CSS pixels, touch, mobile viewport rules)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
