@@ -26,6 +26,8 @@ module "model_store" {
   bucket_prefix = "${local.name}-models-"
   artifact_path = local.uploads_model ? var.model_artifact_path : null
 
+  noncurrent_version_expiration_days = var.model_version_retention_days
+
   tags = local.tags
 }
 

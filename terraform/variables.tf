@@ -48,6 +48,12 @@ variable "model_s3_uri" {
   }
 }
 
+variable "model_version_retention_days" {
+  description = "Days a replaced model object version is kept in the bucket; null keeps them (no lifecycle rule)."
+  type        = number
+  default     = 30
+}
+
 variable "lambda_zip_path" {
   description = "Lambda deployment zip (built by `make package`)."
   type        = string

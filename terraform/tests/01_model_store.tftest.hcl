@@ -55,6 +55,36 @@ run "bucket_is_private_encrypted_and_versioned" {
   }
 }
 
+run "replaced_versions_expire" {
+  command = plan
+
+  module {
+    source = "./modules/model_store"
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this[0].rule).noncurrent_version_expiration).noncurrent_days == 30
+    error_message = "Replaced model versions expire after 30 days by default."
+  }
+}
+
+run "no_lifecycle_rule_when_retention_is_null" {
+  command = plan
+
+  module {
+    source = "./modules/model_store"
+  }
+
+  variables {
+    noncurrent_version_expiration_days = null
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.this) == 0
+    error_message = "A null retention adds no lifecycle rule."
+  }
+}
+
 run "bucket_policy_denies_insecure_transport" {
   command = plan
 

@@ -52,6 +52,8 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  count = var.noncurrent_version_expiration_days == null ? 0 : 1
+
   bucket = aws_s3_bucket.this.id
 
   rule {

@@ -31,13 +31,13 @@ variable "key_prefix" {
 }
 
 variable "noncurrent_version_expiration_days" {
-  description = "Days after which replaced (noncurrent) object versions are deleted."
+  description = "Days after which replaced (noncurrent) object versions are deleted; null adds no lifecycle rule (the provider waits about a minute for a new rule to settle, which emulators may skip)."
   type        = number
   default     = 30
 
   validation {
-    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
-    error_message = "noncurrent_version_expiration_days must be a whole number of days >= 1."
+    condition     = var.noncurrent_version_expiration_days == null ? true : (var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days)
+    error_message = "noncurrent_version_expiration_days must be null or a whole number of days >= 1."
   }
 }
 
