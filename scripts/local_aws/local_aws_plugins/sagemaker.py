@@ -80,6 +80,18 @@ class EndpointState:
     generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def is_current(self, generation: int) -> bool:
+        with self.lock:
+            return self.generation == generation
+
+    def promote(self, generation: int, server: ModelServer, variant_name: str) -> tuple[bool, ModelServer | None]:
+        """Route traffic to ``server`` if its deployment is still the latest: (promoted, server it replaced)."""
+        with self.lock:
+            if self.generation != generation:  # the endpoint was deleted or redeployed meanwhile
+                return False, None
+            old, self.server, self.variant_name = self.server, server, variant_name
+            return True, old
+
 
 class Deployments:
     """All endpoints' model servers in this LocalStack process, shared by both providers."""
@@ -233,13 +245,11 @@ class SagemakerProvider(ServiceLifecycleHook):
                 server = start_model_server(name, _fetch_model(account, region, model_data_url), environment)
             except DeploymentError as error:
                 LOG.error("Deployment of endpoint %s failed: %s", name, error)
-                _set_status(account, region, name, "Failed", str(error)[:1024])
+                if state.is_current(generation):
+                    _set_status(account, region, name, "Failed", str(error)[:1024])
                 return
-            with state.lock:
-                current = state.generation == generation
-                if current:
-                    old, state.server, state.variant_name = state.server, server, variant_name
-            if not current:  # the endpoint was deleted or redeployed meanwhile
+            promoted, old = state.promote(generation, server, variant_name)
+            if not promoted:
                 server.stop()
                 return
             endpoint = _backend(account, region).endpoints.get(name)
