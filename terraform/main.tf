@@ -38,6 +38,8 @@ module "endpoint" {
   model_data_url = local.model_data_url
   artifact_hash  = local.artifact_hash
   image_tag      = var.image_tag
+  # Every uploaded version stays readable, so instances of the old model can start during an update.
+  model_read_prefix_url = local.uploads_model ? module.model_store.model_prefix_s3_uri : null
 
   endpoint_type = var.endpoint_type
   serverless    = var.serverless

@@ -311,6 +311,40 @@ run "execution_role_reads_only_its_model_object" {
   }
 }
 
+run "role_reads_every_model_version_under_the_prefix" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    model_read_prefix_url = "s3://imdb-sentiment-models-0001/models/"
+  }
+
+  assert {
+    condition = one([
+      for statement in data.aws_iam_policy_document.execution.statement : statement.resources
+      if statement.sid == "ReadModelArtifact"
+    ]) == toset(["arn:aws:s3:::imdb-sentiment-models-0001/models/*"])
+    error_message = "With a model prefix the role may read exactly the objects under it."
+  }
+}
+
+run "rejects_model_outside_the_read_prefix" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    model_read_prefix_url = "s3://imdb-sentiment-models-0001/other/"
+  }
+
+  expect_failures = [var.model_read_prefix_url]
+}
+
 run "data_capture_on_real_time" {
   command = plan
 

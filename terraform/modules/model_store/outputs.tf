@@ -18,6 +18,11 @@ output "model_s3_uri" {
   value       = one([for object in aws_s3_object.model : "s3://${object.bucket}/${object.key}"])
 }
 
+output "model_prefix_s3_uri" {
+  description = "s3:// prefix under which every uploaded model version lives."
+  value       = "s3://${aws_s3_bucket.this.id}/${var.key_prefix}"
+}
+
 output "artifact_sha256" {
   description = "SHA-256 of the uploaded artifact (hex), or null when nothing was uploaded."
   value       = local.artifact_sha256

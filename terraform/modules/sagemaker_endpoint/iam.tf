@@ -20,7 +20,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadModelArtifact"
     actions   = ["s3:GetObject"]
-    resources = ["arn:${data.aws_partition.current.partition}:s3:::${local.model_location.bucket}/${local.model_location.key}"]
+    resources = [local.model_read_arn]
   }
 
   statement {

@@ -30,6 +30,10 @@ locals {
   endpoint_config_name = "${var.name}-${local.config_hash}"
 
   model_location = regex("^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", var.model_data_url)
+  model_read_arn = (var.model_read_prefix_url == null
+    ? "arn:${data.aws_partition.current.partition}:s3:::${local.model_location.bucket}/${local.model_location.key}"
+    : "arn:${data.aws_partition.current.partition}:s3:::${trimprefix(var.model_read_prefix_url, "s3://")}*"
+  )
   capture_location = var.data_capture == null ? null : regex(
     "^s3://(?P<bucket>[^/]+)/?(?P<prefix>.*)$", var.data_capture.destination_s3_uri
   )
