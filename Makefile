@@ -9,9 +9,11 @@ ARTIFACTS := artifacts
 MODEL := $(ARTIFACTS)/model.tar.gz
 LAMBDA_ZIP := build/lambda.zip
 PYTEST_ARGS ?=
+REMOTE_VENV := .venv-remote
+REMOTE_STAMP := $(REMOTE_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install train package serve test test-unit lint fmt bench clean
+.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,17 +32,31 @@ train: $(STAMP) ## train on IMDB and write artifacts/ (model.tar.gz, vocabulary.
 $(MODEL):
 	$(MAKE) train
 
+$(REMOTE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(REMOTE_VENV)
+	$(REMOTE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(REMOTE_VENV)/bin/python -m pip install --quiet $$($(PYTHON) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['remote']))")
+	touch $@
+
+remote-venv: $(REMOTE_STAMP) ## .venv-remote with the SageMaker Python SDK (its boto3 clashes with ours)
+
+train-remote: $(REMOTE_STAMP) ## train as a SageMaker job: BUCKET=... ROLE_ARN=... [ARGS="--dry-run --quick"]
+	$(REMOTE_VENV)/bin/python -m training.remote $(if $(BUCKET),--bucket $(BUCKET)) $(if $(ROLE_ARN),--role-arn $(ROLE_ARN)) $(ARGS)
+
 package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.zip) with the vocabulary
 	$(PY) -m scripts.package_lambda --vocabulary $(ARTIFACTS)/vocabulary.json --output $(LAMBDA_ZIP)
 
 serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on :8080
 	$(PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
 
-test: lint ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
+test: lint $(REMOTE_STAMP) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
 
 test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 	$(PY) -m pytest -m "not integration and not browser" $(PYTEST_ARGS)
+
+test-browser: $(STAMP) ## browser tests (Debian chromium + Playwright)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (Python)
 	$(VENV)/bin/ruff check .
@@ -51,7 +67,7 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: tokeniser vs scikit-learn, predict latency, training time
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler compute, cold init, zip size, endpoint latency
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 
 clean: ## remove build outputs, caches and artifacts (keeps the venvs)
