@@ -18,6 +18,10 @@ locals {
   uploads_model  = var.model_s3_uri == null
   model_data_url = local.uploads_model ? module.model_store.model_s3_uri : var.model_s3_uri
   artifact_hash  = local.uploads_model ? module.model_store.artifact_sha256 : sha256(var.model_s3_uri)
+
+  # The page's CloudFront origin is allowed too when the site is deployed (no cycle: the distribution
+  # does not depend on the API; only the page's config.js does).
+  allowed_origins = concat(var.allowed_origins, var.enable_web ? [module.web_site[0].site_origin] : [])
 }
 
 module "model_store" {
@@ -62,7 +66,7 @@ module "inference_lambda" {
   endpoint_name = module.endpoint.endpoint_name
   endpoint_arn  = module.endpoint.endpoint_arn
 
-  allowed_origins                = var.allowed_origins
+  allowed_origins                = local.allowed_origins
   log_level                      = var.log_level
   sagemaker_runtime_endpoint_url = var.sagemaker_runtime_endpoint_url
   timeout                        = var.lambda_timeout
@@ -81,11 +85,38 @@ module "api" {
   function_invoke_arn = module.inference_lambda.function_invoke_arn
   stage_name          = var.stage_name
 
-  allowed_origins        = var.allowed_origins
+  allowed_origins        = local.allowed_origins
   throttling_rate_limit  = var.throttling_rate_limit
   throttling_burst_limit = var.throttling_burst_limit
   create_cloudwatch_role = var.create_api_gateway_cloudwatch_role
   log_retention_in_days  = var.log_retention_in_days
+
+  tags = local.tags
+}
+
+module "web_site" {
+  source = "./modules/web_site"
+  count  = var.enable_web ? 1 : 0
+
+  name        = local.name
+  source_dir  = var.web_source_dir
+  predict_url = module.api.predict_url
+  # Any REST API of the region: naming this API would make a cycle (its CORS origins name this site).
+  connect_sources = ["https://*.execute-api.${var.region}.amazonaws.com"]
+
+  tags = local.tags
+}
+
+module "training_role" {
+  source = "./modules/training_role"
+  count  = var.training == null ? 0 : 1
+
+  name            = local.name
+  bucket_name     = var.training.bucket_name
+  input_prefix    = var.training.input_prefix
+  output_prefix   = var.training.output_prefix
+  job_name_prefix = var.training.job_name_prefix
+  image_tag       = var.image_tag
 
   tags = local.tags
 }

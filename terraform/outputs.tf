@@ -42,3 +42,23 @@ output "endpoint_configuration_name" {
   description = "Name of the endpoint configuration currently deployed (<name>-<hash>)."
   value       = module.endpoint.endpoint_configuration_name
 }
+
+output "cors_allowed_origins" {
+  description = "Origins the API grants CORS (allowed_origins plus the web page's origin when deployed)."
+  value       = local.allowed_origins
+}
+
+output "site_url" {
+  description = "HTTPS URL of the web page (enable_web), else null."
+  value       = try(module.web_site[0].site_url, null)
+}
+
+output "training_role_arn" {
+  description = "Execution role for `make train-remote` (--role-arn) when training is set, else null."
+  value       = try(module.training_role[0].training_role_arn, null)
+}
+
+output "training_launcher_policy_json" {
+  description = "IAM policy for whoever runs `make train-remote` when training is set, else null."
+  value       = try(module.training_role[0].training_launcher_policy_json, null)
+}

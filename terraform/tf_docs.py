@@ -166,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     directories = args.directories or configuration_directories(Path(__file__).resolve().parent)
+    if not args.directories:  # a module without a README is its author's to write, not this tool's
+        for directory in [d for d in directories if not (d / "README.md").exists()]:
+            print(f"{directory}: no README.md (skipped)")
+            directories.remove(directory)
     stale = [d for d in directories if not update(d / "README.md", render(d), args.check)]
     for directory in stale:
         print(f"{directory / 'README.md'}: {'out of date' if args.check else 'updated'}")

@@ -171,3 +171,26 @@ variable "log_retention_in_days" {
   type        = number
   default     = 30
 }
+
+variable "enable_web" {
+  description = "Also deploy the web page (web/) to a private S3 bucket behind CloudFront; its origin is added to the API's CORS origins."
+  type        = bool
+  default     = false
+}
+
+variable "web_source_dir" {
+  description = "Directory of the web page, used when enable_web is true."
+  type        = string
+  default     = "../web"
+}
+
+variable "training" {
+  description = "Create the execution role for `make train-remote` jobs reading and writing this bucket and these prefixes; null creates none."
+  type = object({
+    bucket_name     = string
+    input_prefix    = optional(string, "imdb-sentiment/training/input")
+    output_prefix   = optional(string, "imdb-sentiment/training/output")
+    job_name_prefix = optional(string, "imdb-sentiment")
+  })
+  default = null
+}

@@ -65,6 +65,17 @@ mock_provider "aws" {
     defaults = { invoke_url = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1" }
   }
 
+  mock_resource "aws_cloudfront_distribution" {
+    defaults = {
+      domain_name = "d111111abcdef8.cloudfront.net"
+      arn         = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"
+    }
+  }
+
+  mock_data "aws_cloudfront_cache_policy" {
+    defaults = { id = "658327ea-f89d-4fab-a63d-7e88639e58f6" }
+  }
+
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock" }
   }
@@ -146,6 +157,53 @@ run "model_s3_uri_replaces_the_upload" {
   assert {
     condition     = output.model_name != run.defaults_deploy_a_serverless_stack.model_name
     error_message = "A different model source must give a different model name."
+  }
+}
+
+run "web_site_origin_joins_the_cors_origins" {
+  command = plan
+
+  variables {
+    enable_web = true
+  }
+
+  assert {
+    condition     = output.cors_allowed_origins == tolist(["https://app.example.com", "https://d111111abcdef8.cloudfront.net"])
+    error_message = "The page's CloudFront origin must be added to the API's CORS origins."
+  }
+
+  assert {
+    condition     = output.site_url != null
+    error_message = "site_url must be set when the web page is deployed."
+  }
+}
+
+run "optional_parts_are_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.site_url == null && output.training_role_arn == null
+    error_message = "The web page and the training role are opt-in."
+  }
+
+  assert {
+    condition     = output.cors_allowed_origins == tolist(["https://app.example.com"])
+    error_message = "Without the page, CORS origins are exactly allowed_origins."
+  }
+}
+
+run "training_role_when_asked" {
+  command = plan
+
+  variables {
+    training = {
+      bucket_name = "imdb-sentiment-training-data"
+    }
+  }
+
+  assert {
+    condition     = output.training_role_arn != null
+    error_message = "Setting training must create the training job role."
   }
 }
 
