@@ -11,9 +11,13 @@ LAMBDA_ZIP := build/lambda.zip
 PYTEST_ARGS ?=
 REMOTE_VENV := .venv-remote
 REMOTE_STAMP := $(REMOTE_VENV)/.installed
+TOOLS_VENV := .venv-tools
+CHECKOV := $(TOOLS_VENV)/bin/checkov
+TF_CLI_CONFIG := $(CURDIR)/.cache/terraform/cli.tfrc
+TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean
+.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean tf-init tf-check destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,9 +62,22 @@ test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 test-browser: $(STAMP) ## browser tests (Debian chromium + Playwright)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff (Python)
+lint: $(STAMP) tf-check ## ruff (Python) and the Terraform checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet checkov==3.3.30
+
+tf-init: ## terraform init in terraform/ (offline from the /opt/tf-plugins mirror when present)
+	$(TF) -chdir=terraform init -input=false
+
+tf-check: $(CHECKOV) ## Terraform: fmt, validate (root + modules), terraform test (mocked AWS), README tables, checkov
+	terraform/tf-check.sh
+
+destroy: ## delete the AWS deployment made with `terraform -chdir=terraform apply`
+	$(TF) -chdir=terraform destroy
 
 fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff format .
