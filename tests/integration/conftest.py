@@ -8,7 +8,9 @@ of the session; the Lambda zip is built from the same artifacts.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def keep(layout: Layout, path: Path) -> Path:
+    """Copy ``path`` into the stack's state directory (named by content), where Terraform can always find it."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    target = layout.state / "inputs" / f"{digest}-{path.name}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, target)
+    return target
+
+
 @dataclass
 class LocalStack:
     """A deployed local stack and what the tests need to drive and inspect it."""
@@ -38,6 +49,7 @@ class LocalStack:
     layout: Layout
     info: stack.StackInfo
     artifacts: Path
+    model_tar: Path
     lambda_zip: Path
     terraform_log: Path
     clients: dict[str, Any] = field(default_factory=dict)
@@ -61,6 +73,10 @@ class LocalStack:
                 aws_secret_access_key="test",
             )
         return self.clients[service]
+
+    def keep(self, path: Path) -> Path:
+        """A copy of ``path`` in the stack's state directory, for files Terraform must still find later."""
+        return keep(self.layout, path)
 
     def apply(self, **variables: Any) -> None:
         """Re-apply the Terraform root with some variables changed."""
@@ -99,18 +115,27 @@ def stack_artifacts(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture(scope="session")
 def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    """`up` once per session; afterwards every recorded process is stopped by PID and the state removed."""
+    """`up` once per session; afterwards every recorded process is stopped by PID and the state removed.
+
+    The state (and every file Terraform reads, such as the Lambda zip) lives under .local/ rather than in
+    pytest's temporary directories, which other pytest sessions prune while this one still runs.
+    """
+    port = _free_port()
+    layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{port}", port=port)
     work = tmp_path_factory.mktemp("local-aws")
-    lambda_zip = work / "lambda.zip"
-    assert package_main(["--vocabulary", str(stack_artifacts / "vocabulary.json"), "--output", str(lambda_zip)]) == 0
-    layout = Layout(state=work / "state", port=_free_port())
+    built_zip = work / "lambda.zip"
+    assert package_main(["--vocabulary", str(stack_artifacts / "vocabulary.json"), "--output", str(built_zip)]) == 0
+    lambda_zip = keep(layout, built_zip)
+    model_tar = keep(layout, stack_artifacts / "model.tar.gz")
     terraform_log = work / "terraform.log"
     try:
         try:
             with terraform_log.open("a") as log:
-                info = stack.up(layout, stack_artifacts / "model.tar.gz", lambda_zip, output=log, log=lambda _: None)
+                info = stack.up(layout, model_tar, lambda_zip, output=log, log=lambda _: None)
         except (SystemExit, stack.TerraformError) as error:  # how stack.up reports what went wrong
             pytest.fail(f"the local stack did not come up: {error}; see {terraform_log} and {layout.localstack_log}")
-        yield LocalStack(layout, info, stack_artifacts, lambda_zip, terraform_log)
+        yield LocalStack(layout, info, stack_artifacts, model_tar, lambda_zip, terraform_log)
     finally:
+        if layout.localstack_log.exists():  # kept for diagnosis; the state directory goes
+            shutil.copy(layout.localstack_log, work / "localstack.log")
         stack.down(layout, destroy_resources=False, log=lambda _: None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -14,13 +15,18 @@ pytestmark = pytest.mark.integration
 
 
 def test_second_up_changes_nothing(local_stack) -> None:
-    """`up` again reuses the running LocalStack, applies no change, and `terraform plan` is empty."""
-    pid = localstack.running_pid(local_stack.layout)
+    """`up` again (same inputs) reuses the running LocalStack, applies no change, and `terraform plan` is empty."""
+    layout = local_stack.layout
+    pid = localstack.running_pid(layout)
+    variables = json.loads(layout.tfvars.read_text())  # as deployed, including changes by earlier tests
+    logged = local_stack.terraform_log.stat().st_size
     with local_stack.terraform_log.open("a") as log:
-        info = stack.up(
-            local_stack.layout, local_stack.artifacts / "model.tar.gz", local_stack.lambda_zip, output=log, log=print
-        )
-    assert localstack.running_pid(local_stack.layout) == pid
+        info = stack.up(layout, local_stack.model_tar, local_stack.lambda_zip, variables, output=log, log=print)
+    with local_stack.terraform_log.open() as log:
+        log.seek(logged)
+        second_up = log.read()
+    assert "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." in second_up
+    assert localstack.running_pid(layout) == pid
     assert info == local_stack.info
     assert not local_stack.plan_has_changes(), f"terraform plan wants changes; see {local_stack.terraform_log}"
 

@@ -65,7 +65,7 @@ def test_model_update_without_downtime(local_stack, tmp_path: Path) -> None:
     for thread in threads:
         thread.start()
     try:
-        local_stack.apply(model_artifact_path=str(new_tar))
+        local_stack.apply(model_artifact_path=str(local_stack.keep(new_tar)))
         time.sleep(AFTER_APPLY_SECONDS)
     finally:
         stop.set()
