@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import importlib.util
 import json
 import socket
 import subprocess
@@ -178,6 +179,21 @@ def extract_model(archive: Path, dest: Path) -> Path:
 def quick_model_dir(quick_artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The quick model.tar.gz extracted, as the serving container sees it."""
     return extract_model(quick_artifacts / "model.tar.gz", tmp_path_factory.mktemp("quick-model-dir"))
+
+
+def load_inference(model_dir: Path) -> ModuleType:
+    """Import ``model_dir/code/inference.py`` as the container does: module ``inference`` with code/ on sys.path."""
+    code = str(model_dir / "code")
+    sys.path.insert(0, code)
+    spec = importlib.util.spec_from_file_location("inference", model_dir / "code" / "inference.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["inference"] = module  # dataclasses resolve their module while the class is created
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(code)
+        del sys.modules["inference"]
+    return module
 
 
 def read_metrics(artifacts: Path) -> dict:

@@ -5,15 +5,13 @@ Not timed assertions: the figures are reported, and the README quotes them.
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from lambda_src.tokenizer import Vocabulary
-from tests.conftest import extract_model
+from tests.conftest import extract_model, load_inference
 from training.cli import main as train_main
 from training.data import load_split
 from training.model import make_vectorizer
@@ -49,13 +47,8 @@ def test_vectorize_sklearn(benchmark, reviews: list[str], vocabulary: Vocabulary
 def test_predict_one_review(benchmark, full_artifacts: Path, tmp_path_factory, vocabulary: Vocabulary) -> None:
     """inference.py input_fn -> predict_fn -> output_fn for one sparse review (the endpoint's work)."""
     model_dir = extract_model(full_artifacts / "model.tar.gz", tmp_path_factory.mktemp("bench-model"))
-    sys.path.insert(0, str(model_dir / "code"))
-    try:
-        served = importlib.import_module("inference")
-        model = served.model_fn(str(model_dir))
-    finally:
-        sys.path.pop(0)
-        sys.modules.pop("inference", None)
+    served = load_inference(model_dir)
+    model = served.model_fn(str(model_dir))
     text = "One of the best films of the decade: moving, funny and beautifully shot, though a little long."
     body = json.dumps({"instances": [vocabulary.vectorize(text).to_json()], "vocabulary_version": vocabulary.version})
 

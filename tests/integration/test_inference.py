@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.conftest import load_inference
 
 pytestmark = pytest.mark.integration
 
@@ -18,18 +18,7 @@ NEGATIVE = "Awful. The plot is boring, the acting is terrible and it is a comple
 
 @pytest.fixture(scope="module")
 def inference(quick_model_dir: Path) -> ModuleType:
-    """Import code/inference.py the way the container does: code/ on sys.path."""
-    code = str(quick_model_dir / "code")
-    sys.path.insert(0, code)
-    spec = importlib.util.spec_from_file_location("inference", quick_model_dir / "code" / "inference.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["inference"] = module
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.path.remove(code)
-        del sys.modules["inference"]
+    return load_inference(quick_model_dir)
 
 
 @pytest.fixture(scope="module")

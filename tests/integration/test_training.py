@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 import tarfile
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import numpy as np
 import pytest
 
 from lambda_src.tokenizer import Vocabulary
-from tests.conftest import extract_model, read_metrics
+from tests.conftest import extract_model, load_inference, read_metrics
 from training.cli import main as train_main
 from training.data import load_split
 from training.model import make_vectorizer
@@ -79,13 +77,8 @@ def test_full_model_meets_the_quality_floor(full_artifacts: Path) -> None:
 
 def test_served_model_reproduces_training_scores(full_artifacts: Path, imdb_folder: Path, tmp_path: Path) -> None:
     """inference.py over the extracted archive gives the scores of training's own path on real reviews."""
-    sys.path.insert(0, str(extract_model(full_artifacts / "model.tar.gz", tmp_path) / "code"))
-    try:
-        served = importlib.import_module("inference")
-        model = served.model_fn(str(tmp_path))
-    finally:
-        sys.path.pop(0)
-        sys.modules.pop("inference", None)
+    served = load_inference(extract_model(full_artifacts / "model.tar.gz", tmp_path))
+    model = served.model_fn(str(tmp_path))
     split = load_split(imdb_folder, "test", limit=100)
     served_scores = [
         served.predict_fn(served.input_fn(text.encode(), "text/plain"), model)["predictions"][0]["score"]
