@@ -1,4 +1,4 @@
-"""Command line of the local stack: ``python -m scripts.local_aws install|up|plan|status|down``."""
+"""Command line of the local stack: ``python -m scripts.local_aws install|up|plan|status|url|down``."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("plan", help="exit 0 if the deployment matches the configuration, 2 if it would change")
     commands.add_parser("status", help="print processes, health and outputs as JSON")
+    commands.add_parser("url", help="print the predict URL of the running stack (for scripts)")
 
     down = commands.add_parser("down", help="terraform destroy, stop every recorded process, remove the state")
     down.add_argument("--keep-resources", action="store_true", help="skip terraform destroy")
@@ -65,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if changes else 0
     elif args.command == "status":
         print(json.dumps(stack.status(layout), indent=2))
+    elif args.command == "url":
+        info = stack.StackInfo.load(layout.stack_file)
+        if info is None:
+            raise SystemExit(f"no stack in {layout.state}: run `make up` first")
+        print(info.predict_url)
     elif args.command == "down":
         stack.down(layout, destroy_resources=not args.keep_resources)
     return 0
