@@ -103,6 +103,7 @@ def apply(layout: Layout, variables: dict[str, Any], output: IO[str] | None = No
     terraform = Terraform(layout, output)
     current = json.loads(layout.tfvars.read_text())
     terraform.write_variables({**current, **variables})
+    terraform.init()
     terraform.apply()
     info = StackInfo.from_outputs(layout, terraform.outputs())
     info.save(layout.stack_file)
@@ -110,11 +111,15 @@ def apply(layout: Layout, variables: dict[str, Any], output: IO[str] | None = No
 
 
 def plan_has_changes(layout: Layout, output: IO[str] | None = None) -> bool:
-    return Terraform(layout, output).plan_has_changes()
+    terraform = Terraform(layout, output)
+    terraform.init()  # the root may have gained modules since `up`
+    return terraform.plan_has_changes()
 
 
 def destroy(layout: Layout, output: IO[str] | None = None) -> None:
-    Terraform(layout, output).destroy()
+    terraform = Terraform(layout, output)
+    terraform.init()
+    terraform.destroy()
     layout.stack_file.unlink(missing_ok=True)
 
 
