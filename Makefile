@@ -14,10 +14,11 @@ REMOTE_STAMP := $(REMOTE_VENV)/.installed
 TOOLS_VENV := .venv-tools
 CHECKOV := $(TOOLS_VENV)/bin/checkov
 TF_CLI_CONFIG := $(CURDIR)/.cache/terraform/cli.tfrc
+LOCAL_AWS := $(PY) -m scripts.local_aws
 TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean tf-init tf-check destroy
+.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean tf-init tf-check destroy local-install up down status test-stack bench-stack
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +54,24 @@ package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.z
 serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on :8080
 	$(PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
 
+local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins) and .venv-lambda
+	$(LOCAL_AWS) install
+
+up: package ## deploy everything to LocalStack here (no Docker, no AWS account); prints the API and page URLs
+	$(LOCAL_AWS) up --model $(MODEL) --lambda-zip $(LAMBDA_ZIP)
+
+down: $(STAMP) ## terraform destroy, stop every process `up` started (by recorded PID), remove .local/aws
+	$(LOCAL_AWS) down
+
+status: $(STAMP) ## PIDs, health and outputs of the local stack
+	$(LOCAL_AWS) status
+
+test-stack: $(STAMP) ## integration tests through a local stack they start and stop themselves
+	$(PY) -m pytest tests/integration/test_stack_*.py $(PYTEST_ARGS)
+
+bench-stack: up ## 2,000 requests at concurrency 8 through the local stack: p50/p99, errors, time shares
+	$(PY) -m scripts.local_aws.bench --requests 2000 --concurrency 8
+
 test: lint $(REMOTE_STAMP) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
 
@@ -84,8 +103,9 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler compute, cold init, zip size, endpoint latency
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, then load through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+	$(MAKE) bench-stack
 
 clean: ## remove build outputs, caches and artifacts (keeps the venvs)
 	rm -rf build $(ARTIFACTS) .cache .pytest_cache .ruff_cache .benchmarks test-results

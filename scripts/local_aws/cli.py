@@ -9,6 +9,7 @@ from pathlib import Path
 from scripts.local_aws import stack
 from scripts.local_aws.environments import ensure_environments
 from scripts.local_aws.layout import DEFAULT_PORT, DEFAULT_STATE_DIR, REPO_ROOT, Layout
+from scripts.local_aws.web_page import serve_page
 
 
 def _variable(text: str) -> tuple[str, object]:
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--model", type=Path, default=REPO_ROOT / "artifacts" / "model.tar.gz", help="model.tar.gz")
     up.add_argument("--lambda-zip", type=Path, default=REPO_ROOT / "build" / "lambda.zip", help="Lambda zip")
     up.add_argument(
+        "--web-port", type=int, default=8000, help="serve the page on this localhost port (an allowed origin); 0: off"
+    )
+    up.add_argument(
         "--var", type=_variable, action="append", default=[], metavar="KEY=VALUE", help="extra Terraform variable"
     )
 
@@ -60,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "up":
         info = stack.up(layout, args.model, args.lambda_zip, dict(args.var))
         print(f"predict URL: {info.predict_url}")
+        if args.web_port:
+            print(f"page: {serve_page(layout, info.predict_url, args.web_port)}")
     elif args.command == "plan":
         changes = stack.plan_has_changes(layout)
         print("changes pending" if changes else "no changes")
