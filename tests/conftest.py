@@ -92,12 +92,9 @@ class TrainedModel:
 
 
 @pytest.fixture(scope="session")
-def trained_model(request: pytest.FixtureRequest) -> TrainedModel:
-    """artifacts/ from `make train` when present, else the quick model trained once for the session."""
-    artifacts = ROOT / "artifacts"
-    if not ((artifacts / "model.tar.gz").is_file() and (artifacts / "vocabulary.json").is_file()):
-        artifacts = request.getfixturevalue("quick_artifacts")
-    return TrainedModel(artifacts / "model.tar.gz", artifacts / "vocabulary.json")
+def trained_model(full_artifacts: Path) -> TrainedModel:
+    """The full model of `make train` (trained once if artifacts/ is empty): serving tests use the real model."""
+    return TrainedModel(full_artifacts / "model.tar.gz", full_artifacts / "vocabulary.json")
 
 
 def free_port() -> int:
@@ -163,7 +160,7 @@ def quick_artifacts(tmp_path_factory: pytest.TempPathFactory, imdb_folder: Path)
 def full_artifacts(imdb_folder: Path) -> Path:
     """The full model in artifacts/, trained with the defaults if `make train` has not run."""
     artifacts = ROOT / "artifacts"
-    if not (artifacts / "metrics.json").exists() or not (artifacts / "model.tar.gz").exists():
+    if not all((artifacts / name).is_file() for name in ("model.tar.gz", "vocabulary.json", "metrics.json")):
         assert train_main(["--output", str(artifacts)]) == 0
     return artifacts
 

@@ -2,8 +2,8 @@
 
 The ``local_stack`` session fixture deploys with ``scripts.local_aws`` into its own state directory on a
 free port (so it never touches a stack started by ``make up``), and stops every process it started by the
-PIDs recorded in that directory. It uses the artifacts of ``make train`` when present, else the quick model
-of the session; the Lambda zip is built from the same artifacts.
+PIDs recorded in that directory. It serves the full model of ``make train`` (trained once if ``artifacts/`` is
+empty); the Lambda zip is built from the same artifacts.
 """
 
 from __future__ import annotations
@@ -104,13 +104,9 @@ class LocalStack:
 
 
 @pytest.fixture(scope="session")
-def stack_artifacts(request: pytest.FixtureRequest) -> Path:
-    """artifacts/ of `make train` when complete, else the quick model trained once for the session."""
-    artifacts = REPO_ROOT / "artifacts"
-    needed = ("model.tar.gz", "vocabulary.json", "metrics.json")
-    if all((artifacts / name).is_file() for name in needed):
-        return artifacts
-    return request.getfixturevalue("quick_artifacts")
+def stack_artifacts(full_artifacts: Path) -> Path:
+    """The full model of `make train` (trained once if artifacts/ is empty): the stack serves the real model."""
+    return full_artifacts
 
 
 @pytest.fixture(scope="session")
