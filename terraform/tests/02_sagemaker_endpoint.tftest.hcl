@@ -2,25 +2,7 @@
 
 mock_provider "aws" {
   override_during = plan
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-
-  mock_data "aws_sagemaker_prebuilt_ecr_image" {
-    defaults = {
-      registry_id   = "683313688378"
-      registry_path = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3"
-    }
-  }
+  source          = "./tests/mocks/aws"
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-sagemaker" }
@@ -35,26 +17,8 @@ mock_provider "aws" {
 
 # The same mocks generating values at apply time, for the runs that apply and then plan again.
 mock_provider "aws" {
-  alias = "applying"
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-
-  mock_data "aws_sagemaker_prebuilt_ecr_image" {
-    defaults = {
-      registry_id   = "683313688378"
-      registry_path = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3"
-    }
-  }
+  alias  = "applying"
+  source = "./tests/mocks/aws"
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-sagemaker" }

@@ -2,18 +2,7 @@
 
 mock_provider "aws" {
   override_during = plan
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
+  source          = "./tests/mocks/aws"
 
   mock_data "aws_iam_policy_document" {
     defaults = {
