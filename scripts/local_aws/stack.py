@@ -89,20 +89,18 @@ def up(
         log(f"built {name}")
     pid = localstack.start(layout)
     log(f"LocalStack healthy at {layout.endpoint_url} (pid {pid}; log {layout.localstack_log})")
-    terraform = Terraform(layout, output)
-    terraform.write_variables(local_variables(model_artifact, lambda_zip, variables))
-    terraform.init()
-    terraform.apply()
-    info = StackInfo.from_outputs(layout, terraform.outputs())
-    info.save(layout.stack_file)
-    return info
+    return _deploy(layout, local_variables(model_artifact, lambda_zip, variables), output)
 
 
 def apply(layout: Layout, variables: dict[str, Any], output: IO[str] | None = None) -> StackInfo:
     """Re-apply the running stack with some variables changed (e.g. another model artifact)."""
+    return _deploy(layout, {**json.loads(layout.tfvars.read_text()), **variables}, output)
+
+
+def _deploy(layout: Layout, variables: dict[str, Any], output: IO[str] | None) -> StackInfo:
+    """Write the variables, init and apply the root, and save its outputs for ``status`` and the tests."""
     terraform = Terraform(layout, output)
-    current = json.loads(layout.tfvars.read_text())
-    terraform.write_variables({**current, **variables})
+    terraform.write_variables(variables)
     terraform.init()
     terraform.apply()
     info = StackInfo.from_outputs(layout, terraform.outputs())
