@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +22,9 @@ import pytest
 from scripts.local_aws import stack
 from scripts.local_aws.layout import REPO_ROOT, Layout
 from scripts.package_lambda import main as package_main
+from tests.conftest import free_port
 
 REGION = "us-east-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def keep(layout: Layout, path: Path) -> Path:
@@ -116,7 +110,7 @@ def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory)
     The state (and every file Terraform reads, such as the Lambda zip) lives under .local/ rather than in
     pytest's temporary directories, which other pytest sessions prune while this one still runs.
     """
-    port = _free_port()
+    port = free_port()
     layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{port}", port=port)
     work = tmp_path_factory.mktemp("local-aws")
     built_zip = work / "lambda.zip"
