@@ -93,16 +93,18 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "cold_start": cold_start,
         "method": http_event.method,
     }
+    cors = cors_headers(http_event.header("origin"), SETTINGS.allowed_origins)
+    # Serialising is inside the boundary too: a value json refuses must be a 500 we log, not a raw crash.
     try:
-        response = _classify(http_event, fields)
+        proxy = _classify(http_event, fields).to_proxy(cors)
     except ApiError as error:
         fields["error"] = error.code
-        response = error.to_response()
+        proxy = error.to_response().to_proxy(cors)
     except Exception:
         LOGGER.exception("unhandled error", extra={"fields": fields})
         fields["error"] = "internal_error"
-        response = internal_error().to_response()
-    fields["status"] = int(response.status)
+        proxy = internal_error().to_response().to_proxy(cors)
+    fields["status"] = proxy["statusCode"]
     fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     LOGGER.info("request", extra={"fields": fields})
-    return response.to_proxy(cors_headers(http_event.header("origin"), SETTINGS.allowed_origins))
+    return proxy
