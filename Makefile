@@ -25,7 +25,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
 endif
 endif
-.PHONY: help install train train-remote remote-venv package serve score test test-unit test-browser lint fmt bench clean tf-init tf-check destroy local-install up down status test-stack bench-stack
+.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench clean tf-init tf-check destroy local-install up down status test-stack bench-stack
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,10 @@ serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on 
 
 score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS=--explain]
 	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
+
+score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=reviews.jsonl|.csv|folder|s3://... [OUTPUT=scores.jsonl] [ARGS="--instance-count 2 --dry-run"]
+	$(if $(INPUT),,$(error usage: make score-remote INPUT=reviews.jsonl|.csv|folder|s3://bucket/prefix/ [OUTPUT=scores.jsonl] [ARGS="--model-name ... --dry-run"]))
+	$(PY) -m scripts.score --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
 
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins) and .venv-lambda
 	$(LOCAL_AWS) install
