@@ -36,6 +36,8 @@ def transform_outputs(local_stack) -> dict:
     with local_stack.terraform_log.open("a") as log:
         outputs = Terraform(local_stack.layout, log).outputs()
     assert outputs["transform_model_name"], "the root did not create the transform model"
+    # The emulator reports the model as created (network isolation included), so nothing is replaced again.
+    assert not local_stack.plan_has_changes(), f"terraform plan wants changes; see {local_stack.terraform_log}"
     return outputs
 
 
