@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
 from scripts.score import readers
 from scripts.score.cli import main
+from scripts.score.parallel import ordered_map
 from training.artifacts import model_archive_members, write_tar_gz
 
 WEIGHTS = {"good": 1.5, "great": 2.0, "bad": -1.5, "awful": -2.0, "film": 0.25}
@@ -235,3 +237,19 @@ def test_bad_paths_and_options_exit_with_a_clear_message(model: Path, tmp_path: 
         main([str(arg) for arg in make_args(tmp_path, model)] + ["--quiet"])
     assert message in str(exit_info.value)
     assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.jsonl.part").exists()
+
+
+def test_ordered_map_holds_a_bounded_number_of_tasks_in_flight() -> None:
+    pulled = 0
+
+    def jobs():
+        nonlocal pulled
+        for number in range(100):
+            pulled += 1
+            yield number, (-number,)
+
+    results = ordered_map(abs, jobs(), workers=2, initializer=os.getpid, initargs=(), in_flight=4)
+    first = next(results)
+    assert first == (0, 0)
+    assert pulled == 4  # the input is read only as far as the tasks in flight
+    assert [first, *results] == [(number, number) for number in range(100)]
