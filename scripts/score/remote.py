@@ -88,7 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="assemble the results into this JSON Lines file (and an errors file beside it)",
     )
-    parser.add_argument("--errors", type=Path, help="errors file; default: DOWNLOAD with .errors.jsonl")
+    parser.add_argument(
+        "--errors",
+        type=Path,
+        help="errors file; default: DOWNLOAD with .errors.jsonl, else <job name>.errors.jsonl here",
+    )
     parser.add_argument("--format", choices=FORMATS, help="input format; default: from the name")
     parser.add_argument("--explain", action="store_true", help="add the terms that pushed each score each way")
     parser.add_argument("--region", default=env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1")
@@ -148,7 +152,13 @@ def main(argv: list[str]) -> int:
     settings = _settings(args)
     sagemaker, s3 = _clients(args, args.dry_run)
     request = _request_for(args, settings)
-    transform_job.validate_request(sagemaker, request)
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+
+    try:
+        transform_job.validate_request(sagemaker, request)
+    except ParamValidationError as error:
+        raise SystemExit(f"error: {error}") from error
     if args.dry_run:
         if not args.input.startswith("s3://"):
             print(f"dry run: would upload {args.input} as JSON Lines under {settings.input_uri}", file=sys.stderr)
@@ -156,8 +166,6 @@ def main(argv: list[str]) -> int:
         return 0
     default_errors = default_errors_path(args.download) if args.download else Path(f"{settings.job_name}.errors.jsonl")
     errors_path = args.errors or default_errors
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         with ErrorsWriter(errors_path) as errors:
             if not args.input.startswith("s3://"):
@@ -188,7 +196,7 @@ def main(argv: list[str]) -> int:
                 )
             if args.download:
                 _download(s3, settings, args.download, errors)
-    except (BotoCoreError, ClientError) as error:
+    except (BotoCoreError, ClientError, S3UploadFailedError) as error:
         raise SystemExit(f"error: {error}") from error
     print(settings.output_uri)
     return 0

@@ -222,7 +222,11 @@ def _run_job(run: JobRun) -> None:
     try:
         model = _backend(run.account, run.region)._models[run.request["ModelName"]]
         container = model.primary_container or (model.containers[0] if model.containers else {})
-        archive = _fetch_model(run.account, run.region, container.get("ModelDataUrl") or "")
+        try:
+            archive = _fetch_model(run.account, run.region, container.get("ModelDataUrl") or "")
+        except DeploymentError as error:
+            run.fail(f"ClientError: {error}")
+            return
         environment = {
             **(container.get("Environment") or {}),
             **(run.request.get("Environment") or {}),
