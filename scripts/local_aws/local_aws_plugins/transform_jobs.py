@@ -215,17 +215,17 @@ def _set(run: JobRun, status: str, reason: str | None = None) -> None:
 
 def _run_job(run: JobRun) -> None:
     """The whole job on its own thread: servers up, objects through, servers down, final status."""
-    from local_aws_plugins.sagemaker import _fetch_model  # the endpoint's download, with the same failures
-
     servers: list[ModelServer] = []
     started = time.monotonic()
     try:
         model = _backend(run.account, run.region)._models[run.request["ModelName"]]
         container = model.primary_container or (model.containers[0] if model.containers else {})
+        model_data_url = container.get("ModelDataUrl") or ""
+        bucket, key = _split_s3_uri(model_data_url)
         try:
-            archive = _fetch_model(run.account, run.region, container.get("ModelDataUrl") or "")
-        except DeploymentError as error:
-            run.fail(f"ClientError: {error}")
+            archive = _s3(run).get_object(Bucket=bucket, Key=key)["Body"].read()
+        except Exception as error:  # noqa: BLE001 - NoSuchKey, AccessDenied: the job's failure reason
+            run.fail(f"ClientError: Could not download model data from {model_data_url}: {error}")
             return
         environment = {
             **(container.get("Environment") or {}),
