@@ -89,6 +89,14 @@ def test_limits_match_the_lambdas(inference):
 
     assert inference.MAX_TEXT_CHARS == review_request.MAX_REVIEW_CHARS
     assert inference.MAX_NORMALIZED_CHARS == review_request.MAX_NORMALIZED_CHARS
+    assert inference.MAX_TEXT_WORDS == review_request.MAX_REVIEW_WORDS
+
+
+def test_a_text_with_too_many_words_is_a_413_before_its_ngrams(inference, model):
+    parsed = inference.input_fn(("! " * (inference.MAX_TEXT_WORDS + 1)).encode(), "text/plain")
+    with pytest.raises(inference.PayloadTooLargeError, match="5001 words; the limit is 5000") as raised:
+        inference.predict_fn(parsed, model)
+    assert raised.value.status_code == 413
 
 
 def test_valid_input_at_the_limits_is_answered(inference, model):

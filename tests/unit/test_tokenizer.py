@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lambda_src.tokenizer import TokenizerSettings, Vocabulary, analyze, normalize, normalized_length_bound, words
+from lambda_src.tokenizer import (
+    TokenizerSettings,
+    TooManyWordsError,
+    Vocabulary,
+    analyze,
+    normalize,
+    normalized_length_bound,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +126,10 @@ def test_the_normalised_length_bound_is_never_below_the_real_length(text: str) -
 @pytest.mark.parametrize(("text", "length"), [("plain ascii", 11), ("\ufdfa" * 3, 54), ("&#xFDFA;", 18)])
 def test_the_normalised_length_bound_of_known_expansions(text: str, length: int) -> None:
     assert normalized_length_bound(text) == length
+
+
+def test_vectorize_refuses_more_words_than_allowed_and_counts_as_analyze_does() -> None:
+    vocabulary = make_vocabulary(binary=False)
+    assert vocabulary.vectorize("good film " * 3, max_words=6) == vocabulary.vectorize("good film " * 3)
+    with pytest.raises(TooManyWordsError, match="7 words; the limit is 6"):
+        vocabulary.vectorize("good film " * 3 + "!", max_words=6)
