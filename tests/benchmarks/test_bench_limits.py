@@ -80,13 +80,19 @@ def test_worst_input_cpu_per_request_side_by_side(benchmark, make_handler, train
             events[key] = event
             statuses[key] = handler.lambda_handler(event, lambda_context)["statusCode"]  # warm and check
     assert statuses["230-word ASCII review"] == 200 and statuses["refused: U+FDFA x 13,900 (the issue's attack)"] == 413
-    cpu: dict[str, list[float]] = {key: [] for key in events}
+    attack = INPUTS["refused: U+FDFA x 13,900 (the issue's attack)"]
+    unchecked = "before the limits: tokenising U+FDFA x 13,900 (vectorize alone)"
+    statuses[unchecked] = 0
+    cpu: dict[str, list[float]] = {key: [] for key in [*events, unchecked]}
 
     def one_round() -> None:
         for key, event in events.items():
             started = time.process_time()
             handler.lambda_handler(event, lambda_context)
             cpu[key].append(time.process_time() - started)
+        started = time.process_time()
+        handler.VOCABULARY.vectorize(attack)
+        cpu[unchecked].append(time.process_time() - started)
 
     benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1)
     base = statistics.median(cpu["230-word ASCII review"])

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from scripts import serve_endpoint
 from tests.conftest import load_inference
-from tests.unit.test_handler_properties import ANY_TEXT, JSON_VALUES, REVIEWS, mostly
+from tests.unit.strategies import ANY_TEXT, JSON_VALUES, REVIEWS, mostly
 
 pytestmark = pytest.mark.fuzz
 
