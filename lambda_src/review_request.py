@@ -4,7 +4,8 @@ Limits (documented in the README):
 - ``MAX_BATCH`` reviews per request; a bigger batch is 413 ``batch_too_large``.
 - ``MAX_REVIEW_CHARS`` characters per review (the longest IMDB review has about 13,700),
   and ``MAX_NORMALIZED_CHARS`` once Unicode-normalised (U+FDFA alone becomes 18 characters),
-  checked before tokenising; a longer one is 413 ``review_too_long``.
+  checked before tokenising, and ``MAX_REVIEW_WORDS`` words (the longest IMDB review has 2,512),
+  checked before n-grams are built; a longer one is 413 ``review_too_long``.
 - ``MAX_BODY_BYTES`` for the whole body, checked before any parsing.
 """
 
@@ -21,6 +22,7 @@ from lambda_src.tokenizer import normalized_length_bound
 MAX_BATCH = 25
 MAX_REVIEW_CHARS = 20_000
 MAX_NORMALIZED_CHARS = 20_000
+MAX_REVIEW_WORDS = 5_000
 MAX_BODY_BYTES = 1_048_576
 JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain"

@@ -100,9 +100,22 @@ def words(text: str) -> list[str]:
 DEFAULT_SETTINGS = TokenizerSettings()
 
 
+class TooManyWordsError(ValueError):
+    """A text with more words than the caller allows; raised before its n-grams are built."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"{count} words; the limit is {limit}")
+        self.count = count
+        self.limit = limit
+
+
 def analyze(text: str, settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[str]:
     """All n-grams of a text in order, n from ``ngram_min`` to ``ngram_max``, joined by spaces."""
-    tokens = words(text)
+    return ngrams(words(text), settings)
+
+
+def ngrams(tokens: Sequence[str], settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[str]:
+    """The n-grams of a token list, as ``analyze`` returns them."""
     grams: list[str] = []
     for n in range(settings.ngram_min, settings.ngram_max + 1):
         grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
@@ -143,11 +156,19 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def vectorize(self, text: str) -> SparseVector:
-        """The sparse vector of ``text``; unknown n-grams are dropped."""
+    def vectorize(self, text: str, max_words: int | None = None) -> SparseVector:
+        """The sparse vector of ``text``; unknown n-grams are dropped.
+
+        With ``max_words``, a text with more words raises ``TooManyWordsError`` before any n-gram
+        is built: n-grams and lookups are most of the cost, and "! ! ! ..." has a word every two
+        characters where real reviews have one every five or six.
+        """
+        tokens = words(text)
+        if max_words is not None and len(tokens) > max_words:
+            raise TooManyWordsError(len(tokens), max_words)
         counts: dict[int, int] = {}
         index = self.index
-        for gram in analyze(text, self.settings):
+        for gram in ngrams(tokens, self.settings):
             i = index.get(gram)
             if i is not None:
                 counts[i] = counts.get(i, 0) + 1

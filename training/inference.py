@@ -39,7 +39,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from lambda_src import strict_json
-from lambda_src.tokenizer import Vocabulary, normalized_length_bound
+from lambda_src.tokenizer import TooManyWordsError, Vocabulary, normalized_length_bound
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ MAX_INSTANCES = 256
 MAX_CSV_COLUMNS = 1_000_000  # ten times the vocabulary; a dense row must match it exactly anyway
 MAX_TEXT_CHARS = 20_000  # the Lambda's limits (lambda_src/review_request.py) for raw text
 MAX_NORMALIZED_CHARS = 20_000
+MAX_TEXT_WORDS = 5_000
 EXPLAIN_TERMS = 5
 
 
@@ -386,7 +387,10 @@ def _parse_csv(text: str) -> ParsedRequest:
 def _to_matrix(data: ParsedRequest, model: SentimentModel) -> sparse.csr_matrix:
     n = model.n_features
     if data.texts:
-        vectors = [model.vocabulary.vectorize(text) for text in data.texts]
+        try:
+            vectors = [model.vocabulary.vectorize(text, max_words=MAX_TEXT_WORDS) for text in data.texts]
+        except TooManyWordsError as exc:
+            raise PayloadTooLargeError(f"review too long: {exc}") from None
         rows = [(v.indices, v.values) for v in vectors]
     elif data.dense_rows:
         for number, row in enumerate(data.dense_rows, start=1):

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from lambda_src.review_request import MAX_BATCH, MAX_BODY_BYTES, MAX_NORMALIZED_CHARS, MAX_REVIEW_CHARS
+from lambda_src.review_request import (
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    MAX_NORMALIZED_CHARS,
+    MAX_REVIEW_CHARS,
+    MAX_REVIEW_WORDS,
+)
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
 
 ALLOWED_ORIGIN = "https://app.example.com"  # the Origin of tests/events and make_handler's ALLOWED_ORIGINS
@@ -115,6 +121,14 @@ BAD_REQUESTS = [
         "review_too_long",
     ),
     ("entities that expand", "&#xFDFA;" * 2_000, "text/plain", 413, "review_too_long"),
+    ("too many words", "! " * (MAX_REVIEW_WORDS + 1), "text/plain", 413, "review_too_long"),
+    (
+        "too many words in batch",
+        j({"reviews": ["good", "a " * (MAX_REVIEW_WORDS + 1)]}),
+        "application/json",
+        413,
+        "review_too_long",
+    ),
     ("expanding item in batch", j({"reviews": ["good", "\ufdfa" * 1_200]}), "application/json", 413, "review_too_long"),
     ("no known words", j({"review": "zzz qqq xyzzy"}), "application/json", 422, "no_known_words"),
     ("no known words in batch", j({"reviews": ["good", "zzz"]}), "application/json", 422, "no_known_words"),
@@ -248,6 +262,13 @@ def test_a_review_at_the_normalised_limit_is_classified_not_refused(handler, loa
     review = "good " + "\ufdfa" * ((MAX_NORMALIZED_CHARS - 5) // 18)
     status, _, error = call(handler, post(load_event, j({"review": review})), lambda_context)
     assert status == 503 and error["error"] == "endpoint_unavailable"  # got past every limit to the endpoint
+
+
+def test_a_review_of_the_most_words_allowed_is_classified(handler, load_event, lambda_context):
+    status, _, error = call(
+        handler, post(load_event, "! " * (MAX_REVIEW_WORDS - 1) + "good", "text/plain"), lambda_context
+    )
+    assert status == 503 and error["error"] == "endpoint_unavailable"
 
 
 def test_client_input_in_error_messages_is_cut_short(handler, load_event, lambda_context):
