@@ -123,7 +123,7 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, then load through `up`
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 	$(MAKE) bench-stack
 	$(MAKE) bench-transform

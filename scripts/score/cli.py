@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -78,7 +79,7 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise SystemExit(f"error: --workers must be at least 1, got {args.workers}")
     if not args.input.exists():
         raise SystemExit(f"error: input not found: {args.input}")
-    if args.output.exists() and args.output.is_dir():
+    if args.output.is_dir():
         raise SystemExit(f"error: --output {args.output} is a folder: name a file such as scores.jsonl")
     reserved = {args.input.resolve()}
     for name, path in (("--output", args.output), ("--errors", args.errors)):
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             model_dir = extract(args.model, Path(unpacked))
             input_format = args.format or detect_format(args.input)
             records = read_records(args.input, input_format)
+            first = next(records, None)  # input-level errors (a CSV without a review column) before any output
             total = progress_total(args.input, input_format)
         except (ModelError, InputError) as exc:
             raise SystemExit(f"error: {exc}") from exc
@@ -124,12 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             bar,
         ):
             try:
+                records = itertools.chain([] if first is None else [first], records)
                 summary = score_records(records, model_dir, scores, errors, args.workers, args.explain, bar)
             except StrictStop as stop:
                 print(f"error: {stop} (--strict: stopped; no output written)", file=sys.stderr)
                 return 1
-            except InputError as exc:
-                raise SystemExit(f"error: {exc}") from exc
             except BrokenProcessPool as exc:
                 raise SystemExit(f"error: a worker process died ({exc}); was it killed for memory?") from exc
             scores.commit()

@@ -81,6 +81,8 @@ class LoadedModel:
         self.inference = load_inference(model_dir)
         self.model = self.inference.model_fn(str(model_dir))
         self.max_instances: int = getattr(self.inference, "MAX_INSTANCES", 256)
+        # The request size inference.py accepts, where it sets one (InvokeEndpoint's payload limit).
+        self.max_body_bytes: int | None = getattr(self.inference, "MAX_BODY_BYTES", None)
 
     @property
     def vocabulary(self) -> Any:

@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--remote", action="store_true", required=True, help=argparse.SUPPRESS)
+    # `make score ARGS=--remote` also passes the local --model; the job runs the deployed --model-name instead.
+    parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "input", help="a JSON Lines or CSV file or a folder of .txt files to upload, or an s3:// prefix"
     )

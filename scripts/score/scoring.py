@@ -4,8 +4,9 @@ Each worker loads the model once (``start_worker`` runs ``model_fn``), then answ
 endpoint answers the Lambda: the review is turned into a sparse vector by the vocabulary ``model_fn``
 loaded (the archive's tokeniser, as the Lambda uses the same tokeniser), and the vectors go through
 ``input_fn`` -> ``predict_fn`` -> ``output_fn`` as one ``application/json`` request of at most
-``MAX_INSTANCES`` reviews. A review with no word the model knows is refused, as the API refuses it
-(``no_known_words``), instead of being given the model's bias as a score.
+``MAX_INSTANCES`` reviews, halved while its body is over the size ``inference.py`` accepts
+(``MAX_BODY_BYTES``, InvokeEndpoint's payload limit). A review with no word the model knows is refused,
+as the API refuses it (``no_known_words``), instead of being given the model's bias as a score.
 """
 
 from __future__ import annotations
@@ -39,20 +40,31 @@ def score_in_worker(texts: list[str], explain: bool) -> tuple[str, list[Outcome]
 
 def score_texts(loaded: LoadedModel, texts: list[str], explain: bool) -> tuple[str, list[Outcome]]:
     """(model_version, one outcome per text in order)."""
-    vocabulary = loaded.vocabulary
-    vectors = [vocabulary.vectorize(text) for text in texts]
+    vectors = [loaded.vocabulary.vectorize(text) for text in texts]
     outcomes: list[Outcome] = [NO_KNOWN_WORDS] * len(texts)
     known = [position for position, vector in enumerate(vectors) if vector.indices]
-    model_version = loaded.model.model_version
     for start in range(0, len(known), loaded.max_instances):
         batch = known[start : start + loaded.max_instances]
-        request = {
-            "instances": [vectors[position].to_json() for position in batch],
-            "vocabulary_version": vocabulary.version,
-            "explain": explain,
-        }
-        answer = json.loads(loaded.invoke(json.dumps(request).encode("utf-8"), JSON, JSON))
-        model_version = answer["model_version"]
-        for position, prediction in zip(batch, answer["predictions"], strict=True):
-            outcomes[position] = prediction
-    return model_version, outcomes
+        outcomes_of_batch = _invoke(loaded, [(position, vectors[position]) for position in batch], explain)
+        for position, outcome in outcomes_of_batch:
+            outcomes[position] = outcome
+    return loaded.model.model_version, outcomes
+
+
+def _invoke(loaded: LoadedModel, batch: list[tuple[int, Any]], explain: bool) -> list[tuple[int, Outcome]]:
+    """One request for ``batch`` (position, vector); halved while its body is over the endpoint's size limit."""
+    request = {
+        "instances": [vector.to_json() for _, vector in batch],
+        "vocabulary_version": loaded.vocabulary.version,
+        "explain": explain,
+    }
+    body = json.dumps(request).encode("utf-8")
+    if loaded.max_body_bytes is not None and len(body) > loaded.max_body_bytes:
+        if len(batch) == 1:
+            return [
+                (batch[0][0], f"review_too_long: its vector is over the endpoint's {loaded.max_body_bytes:,} bytes")
+            ]
+        half = len(batch) // 2
+        return _invoke(loaded, batch[:half], explain) + _invoke(loaded, batch[half:], explain)
+    answer = json.loads(loaded.invoke(body, JSON, JSON))
+    return [(position, prediction) for (position, _), prediction in zip(batch, answer["predictions"], strict=True)]

@@ -20,6 +20,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -34,46 +35,52 @@ API_BATCH = 25
 API_CONCURRENCY = 8
 REPEATS = 10
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in ``root`` and all its descendants now (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    tree, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree.update(children)
-        frontier.extend(children)
-    total = 0
+def process_tree(root: int) -> list[int]:
+    """``root`` and all its descendants now (from each task's /proc children list)."""
+    tree = [root]
+    for pid in tree:  # grows while it is walked
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                tree.extend(int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+        except OSError:
+            continue  # exited since it was listed
+    return tree
+
+
+def sample(tree: list[int], cpu_ticks: dict[int, int]) -> int:
+    """Bytes resident in ``tree`` now; records each process's CPU time so far (user + system) in ``cpu_ticks``."""
+    resident = 0
     for pid in tree:
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+            resident += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # exited between the listing and the read
-    return total
+        cpu_ticks[pid] = max(cpu_ticks.get(pid, 0), int(fields[11]) + int(fields[12]))
+    return resident
 
 
-def run_make_score(source: Path, output: Path, model: Path) -> dict[str, float]:
-    """Wall seconds and peak tree RSS of `make score` on ``source``."""
+def run_make_score(source: Path, output: Path, model: Path) -> dict[str, Any]:
+    """Wall seconds, peak tree RSS and CPU seconds (all processes, sampled every 50 ms) of `make score`."""
     command = ["make", "--no-print-directory", "score", f"INPUT={source}", f"OUTPUT={output}", f"MODEL={model}"]
     started = time.perf_counter()
     process = subprocess.Popen(command + ["ARGS=--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, cpu_ticks = 0, {}
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        peak = max(peak, sample(process_tree(process.pid), cpu_ticks))
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     summary = process.stderr.read()
     assert process.returncode == 0, summary
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "summary": summary.strip().splitlines()[-1]}
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": peak / 2**20,
+        "cpu_seconds": sum(cpu_ticks.values()) / CLOCK_TICKS,
+        "summary": summary.strip().splitlines()[-1],
+    }
 
 
 def run_api(url: str, texts: list[str]) -> tuple[float, list[float], list[str]]:
@@ -132,6 +139,8 @@ def test_make_score_against_the_api(benchmark, local_stack, imdb_folder: Path, t
         "peak_rss_mb_25k": round(score_25k["peak_rss_mb"], 1),
         "peak_rss_mb_250k": round(score_250k["peak_rss_mb"], 1),
         "make_score_250k_seconds": round(score_250k["seconds"], 2),
+        "make_score_cpu_ms_per_review_25k": round(score_25k["cpu_seconds"] / len(texts) * 1000, 3),
+        "make_score_cpu_ms_per_review_250k": round(score_250k["cpu_seconds"] / (len(texts) * REPEATS) * 1000, 3),
         "make_score_summary_25k": score_25k["summary"],
         "make_score_summary_250k": score_250k["summary"],
         "cpus": len(os.sched_getaffinity(0)),

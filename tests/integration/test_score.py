@@ -7,6 +7,7 @@ model's accuracy.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import shutil
@@ -28,7 +29,7 @@ SAMPLE = 2_000
 
 def model_scores(model_tar: Path, texts: list[str]) -> np.ndarray:
     with tarfile.open(model_tar) as archive:
-        coef = np.load(archive.extractfile("coef.npy"), allow_pickle=False)
+        coef = np.load(io.BytesIO(archive.extractfile("coef.npy").read()), allow_pickle=False)
         intercept = json.load(archive.extractfile("metadata.json"))["intercept"]
         vocabulary = Vocabulary.from_dict(json.load(archive.extractfile("vocabulary.json")))
     features = make_vectorizer(vocabulary.settings, vocabulary=list(vocabulary.terms)).transform(texts)

@@ -236,7 +236,7 @@ def test_bad_paths_and_options_exit_with_a_clear_message(model: Path, tmp_path: 
     with pytest.raises(SystemExit) as exit_info:
         main([str(arg) for arg in make_args(tmp_path, model)] + ["--quiet"])
     assert message in str(exit_info.value)
-    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.jsonl.part").exists()
+    assert not any(path.name.startswith("o.") for path in tmp_path.iterdir())  # no output, part or errors file
 
 
 def test_ordered_map_holds_a_bounded_number_of_tasks_in_flight() -> None:
@@ -253,3 +253,17 @@ def test_ordered_map_holds_a_bounded_number_of_tasks_in_flight() -> None:
     assert first == (0, 0)
     assert pulled == 4  # the input is read only as far as the tasks in flight
     assert [first, *results] == [(number, number) for number in range(100)]
+
+
+def test_requests_over_the_endpoint_s_body_limit_are_split_and_a_review_too_big_alone_is_an_error(
+    tmp_path: Path,
+) -> None:
+    limited = build_model(tmp_path / "limited", "\nMAX_BODY_BYTES = 130\n")  # one 1-word vector, not two
+    texts = ["good", "bad", "great", "good bad great awful film", "awful"]
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "review": text} for i, text in enumerate(texts)])
+    assert score(limited, source, "-o", tmp_path / "out.jsonl") == 0
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [row["id"] for row in rows] == [0, 1, 2, 4]
+    assert [row["score"] for row in rows] == pytest.approx([expected_score(texts[i]) for i in (0, 1, 2, 4)], abs=1e-12)
+    (error,) = read_jsonl(tmp_path / "out.errors.jsonl")
+    assert error["line"] == 4 and error["reason"].startswith("review_too_long")
