@@ -180,6 +180,10 @@ def test_bad_input_fails_the_job_but_not_the_good_objects(local_stack, transform
     answers = [json.loads(line) for line in body.decode().splitlines()]
     assert answers[0]["id"] == 1 and answers[0]["label"] == "positive"
     assert answers[1] == {"id": 2, "error": "empty_review", "message": "empty input: the review text is empty"}
+    data_log = local_stack.client("logs").get_log_events(
+        logGroupName="/aws/sagemaker/TransformJobs", logStreamName=f"{name}/instance-0/data-log"
+    )["events"]
+    assert any("b-not-utf8.jsonl" in event["message"] for event in data_log), "the job log names the failed object"
 
 
 def test_a_stopped_job_ends_stopped_without_output(local_stack, transform_outputs) -> None:
