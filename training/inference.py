@@ -322,28 +322,37 @@ def _parse_line(line: str) -> LineRecord:
         return LineRecord(record_id, error=(code, str(exc).replace("instance 0: ", "")))
 
 
+def _line_vector(line: LineRecord, model: SentimentModel) -> tuple[tuple[list[int], list[float]] | None, Any]:
+    """(indices, values) of a line's review or vector, or ``None`` and its (code, message) error."""
+    if line.error is not None:
+        return None, line.error
+    if line.vector is not None:
+        if line.vocabulary_version != model.vocabulary.version:
+            return None, ("vocabulary_mismatch", f"this model serves vocabulary {model.vocabulary.version}")
+        indices, values = line.vector
+    else:
+        try:  # the word limit is checked before n-grams are built, as for text/plain
+            vector = model.vocabulary.vectorize(line.text or "", max_words=MAX_TEXT_WORDS)
+        except TooManyWordsError as exc:
+            return None, ("review_too_long", f"review too long: {exc}")
+        indices, values = vector.indices, vector.values
+    if not indices:
+        return None, ("no_known_words", "the review has no word the model knows")
+    if indices[-1] >= model.n_features:
+        return None, ("invalid_record", f"index {indices[-1]} is out of range for {model.n_features} features")
+    return (indices, values), None
+
+
 def _predict_lines(lines: list[LineRecord], model: SentimentModel) -> dict[str, Any]:
     """One answer per line: the scorable lines go through the classifier together, in one matrix."""
     outcomes: list[dict[str, Any]] = []
     rows: list[tuple[int, list[int], list[float]]] = []  # (line position, indices, values)
     for position, line in enumerate(lines):
-        error = line.error
-        if error is None and line.vector is not None and line.vocabulary_version != model.vocabulary.version:
-            error = ("vocabulary_mismatch", f"this model serves vocabulary {model.vocabulary.version}")
-        if error is None:
-            if line.vector is None:
-                vector = model.vocabulary.vectorize(line.text or "")
-                indices, values = vector.indices, vector.values
-            else:
-                indices, values = line.vector
-            if not indices:
-                error = ("no_known_words", "the review has no word the model knows")
-            elif indices[-1] >= model.n_features:
-                error = ("invalid_record", f"index {indices[-1]} is out of range for {model.n_features} features")
-            else:
-                rows.append((position, indices, values))
+        vector, error = _line_vector(line, model)
         head = {} if line.id is None else {"id": line.id}
         outcomes.append({**head, "error": error[0], "message": error[1]} if error else head)
+        if vector is not None:
+            rows.append((position, *vector))
     if rows:
         indptr = np.cumsum([0] + [len(indices) for _, indices, _ in rows])
         flat_indices = [i for _, indices, _ in rows for i in indices]

@@ -119,3 +119,9 @@ def test_jsonlines_answer_for_a_json_request_is_one_prediction_a_line(model) -> 
     parsed = inference.input_fn(json.dumps(request), "application/json")
     out = inference.output_fn(inference.predict_fn(parsed, model), JSONL)
     assert json.loads(out) == {"label": "positive", "score": pytest.approx(score("great"))}
+
+
+def test_the_word_limit_is_the_records_error(model) -> None:
+    many_words = " ".join(["good"] * (inference.MAX_TEXT_WORDS + 1))
+    lines = answer_lines(f'{{"id": 1, "review": "{many_words}"}}\n{{"id": 2, "review": "great"}}', model)
+    assert lines[0]["error"] == "review_too_long" and lines[1]["label"] == "positive"
