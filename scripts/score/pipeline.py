@@ -105,7 +105,6 @@ def score_records(
                 raise StrictStop(record)
             errors.write(record)
             malformed += 1
+        progress.set_postfix(reviews=scores.count, malformed=malformed, refresh=False)
         progress.update(chunk.size)
-        if malformed:
-            progress.set_postfix(malformed=malformed, refresh=False)
     return Summary(scores.count, malformed, time.perf_counter() - started, model_version)

@@ -170,7 +170,8 @@ def _read_csv(path: Path) -> Iterator[Record]:
             except StopIteration:
                 return
             except _LineTooLongError:
-                yield Malformed(line, f"line longer than {MAX_RECORD_BYTES:,} bytes", size=counted.consumed - start)
+                reason = f"line longer than {MAX_RECORD_BYTES:,} characters"
+                yield Malformed(line, reason, size=counted.consumed - start)
                 continue
             except csv.Error as exc:  # a field over csv.field_size_limit() (128 kB), a NUL byte
                 yield Malformed(line, f"CSV error: {exc}", size=counted.consumed - start)

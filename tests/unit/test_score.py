@@ -185,6 +185,12 @@ def test_lines_over_the_size_limit_are_skipped_unread(
     assert [row["id"] for row in read_jsonl(tmp_path / "out.jsonl")] == [2]
     assert read_jsonl(tmp_path / "out.errors.jsonl") == [{"line": 1, "reason": "line longer than 64 bytes"}]
 
+    table = tmp_path / "in.csv"
+    table.write_text("id,review\na,good\nb," + "bad " * 40 + "\nc,awful\n", encoding="utf-8")
+    assert score(model, table, "-o", tmp_path / "table.jsonl") == 0
+    assert [row["id"] for row in read_jsonl(tmp_path / "table.jsonl")] == ["a", "c"]
+    assert read_jsonl(tmp_path / "table.errors.jsonl") == [{"line": 3, "reason": "line longer than 64 characters"}]
+
 
 def test_strict_stops_at_the_first_malformed_line(model: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     source = tmp_path / "in.jsonl"
