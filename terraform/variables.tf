@@ -194,3 +194,31 @@ variable "training" {
   })
   default = null
 }
+
+variable "enable_alarms" {
+  description = "Create the CloudWatch alarms of the API, the Lambda (with the handler's own figures) and the endpoint."
+  type        = bool
+  default     = true
+}
+
+variable "enable_dashboard" {
+  description = "Create the CloudWatch dashboard (API, Lambda, handler figures, endpoint, alarm states)."
+  type        = bool
+  default     = true
+}
+
+variable "create_alarm_topic" {
+  description = "Create an encrypted SNS topic that every alarm notifies (ALARM and OK); false leaves the alarms without actions."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_subscriptions" {
+  description = "Subscriptions of the alarm topic, e.g. [{ protocol = \"email\", endpoint = \"oncall@example.com\" }]."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default  = []
+  nullable = false
+}
