@@ -18,7 +18,7 @@ LOCAL_AWS := $(PY) -m scripts.local_aws
 TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean tf-init tf-check destroy local-install up down status test-stack bench-stack
+.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-rollout
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -103,9 +103,15 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, then load through `up`
+bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint update) against steady state
+	$(PY) -m training --quick --output build/bench-rollout-model
+	$(PY) -m scripts.package_lambda --vocabulary build/bench-rollout-model/vocabulary.json --output build/bench-rollout-lambda.zip
+	$(PY) -m scripts.local_aws.bench_rollout --model build/bench-rollout-model/model.tar.gz --lambda-zip build/bench-rollout-lambda.zip
+
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, then load and a rollout through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 	$(MAKE) bench-stack
+	$(MAKE) bench-rollout
 
 clean: ## remove build outputs, caches and artifacts (keeps the venvs)
 	rm -rf build $(ARTIFACTS) .cache .pytest_cache .ruff_cache .benchmarks test-results
