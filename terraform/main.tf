@@ -114,6 +114,7 @@ module "monitoring" {
   region            = var.region
   create_dashboard  = var.enable_dashboard
   create_topic      = var.create_alarm_topic
+  kms_master_key_id = var.alarm_topic_kms_key_id
   subscriptions     = var.alarm_subscriptions
   alarm_name_prefix = "${local.name}-"
   alarm_arns        = concat(module.api.alarm_arns, module.inference_lambda.alarm_arns)

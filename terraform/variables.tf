@@ -213,6 +213,12 @@ variable "create_alarm_topic" {
   default     = true
 }
 
+variable "alarm_topic_kms_key_id" {
+  description = "KMS key encrypting the alarm topic instead of the topic's own key; its policy must let CloudWatch use it (alias/aws/sns cannot, so alarms would not be delivered). Only the local stack sets it (LocalStack 4.13.1 cannot create KMS keys on Python 3.11)."
+  type        = string
+  default     = null
+}
+
 variable "alarm_subscriptions" {
   description = "Subscriptions of the alarm topic, e.g. [{ protocol = \"email\", endpoint = \"oncall@example.com\" }]."
   type = list(object({

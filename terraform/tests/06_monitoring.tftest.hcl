@@ -154,3 +154,20 @@ run "rejects_unknown_subscription_protocol" {
 
   expect_failures = [var.subscriptions]
 }
+
+run "a_given_key_replaces_the_topics_own" {
+  command = plan
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  variables {
+    kms_master_key_id = "arn:aws:kms:us-east-1:123456789012:key/shared"
+  }
+
+  assert {
+    condition     = length(aws_kms_key.topic) == 0 && aws_sns_topic.this[0].kms_master_key_id == "arn:aws:kms:us-east-1:123456789012:key/shared"
+    error_message = "With kms_master_key_id the topic uses that key and no key of its own is created."
+  }
+}

@@ -1,5 +1,7 @@
 locals {
   create_topic = var.create_topic
+  # The topic's own key unless the caller names one (which must let CloudWatch publish, as ours does).
+  create_key = var.create_topic && var.kms_master_key_id == null
 
   # One row per layer a request crosses, left to right as it travels; the alarms' state on top.
   api_dimensions      = ["ApiName", var.api_name, "Stage", var.stage_name]
@@ -93,7 +95,7 @@ resource "aws_cloudwatch_dashboard" "this" {
 # CloudWatch may publish to an encrypted topic only with a customer managed key whose policy lets it use the
 # key (the AWS managed aws/sns key cannot grant that): one key, for this topic alone.
 data "aws_iam_policy_document" "topic_key" {
-  count = local.create_topic ? 1 : 0
+  count = local.create_key ? 1 : 0
 
   statement {
     sid       = "AccountAdministers"
@@ -135,7 +137,7 @@ data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
 
 resource "aws_kms_key" "topic" {
-  count = local.create_topic ? 1 : 0
+  count = local.create_key ? 1 : 0
 
   description             = "Encrypts the ${var.name} alarm topic; CloudWatch alarms may use it to publish."
   enable_key_rotation     = true
@@ -149,7 +151,7 @@ resource "aws_sns_topic" "this" {
   count = local.create_topic ? 1 : 0
 
   name              = "${var.name}-alarms"
-  kms_master_key_id = aws_kms_key.topic[0].arn
+  kms_master_key_id = local.create_key ? aws_kms_key.topic[0].arn : var.kms_master_key_id
 
   tags = var.tags
 }

@@ -4,7 +4,7 @@ output "topic_arn" {
 }
 
 output "topic_kms_key_arn" {
-  description = "ARN of the KMS key encrypting the topic, or null."
+  description = "ARN of the topic's own KMS key, or null (no topic, or kms_master_key_id given)."
   value       = try(aws_kms_key.topic[0].arn, null)
 }
 

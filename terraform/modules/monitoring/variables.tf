@@ -25,6 +25,12 @@ variable "create_topic" {
   default     = true
 }
 
+variable "kms_master_key_id" {
+  description = "KMS key (ARN, id or alias) encrypting the topic instead of a key of its own; its policy must let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*, which the AWS managed alias/aws/sns cannot. null creates the topic's own key."
+  type        = string
+  default     = null
+}
+
 variable "subscriptions" {
   description = "Subscriptions of the topic, e.g. [{ protocol = \"email\", endpoint = \"oncall@example.com\" }]; email subscriptions must be confirmed from the mail."
   type = list(object({
