@@ -20,7 +20,7 @@ from typing import Any
 
 from scripts.local_aws import emulation, stack
 from scripts.local_aws.bench import handler_records, summary
-from scripts.local_aws.layout import DEFAULT_STATE_DIR, Layout
+from scripts.local_aws.layout import DEFAULT_PORT, DEFAULT_STATE_DIR, Layout
 from scripts.local_aws.traffic import Answer, Traffic
 
 REVIEW_FILE = Path(__file__).resolve().parents[2] / "tests" / "events" / "review_230_words.txt"
@@ -47,13 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steady-seconds", type=float, default=30.0, help="steady-state phase")
     parser.add_argument("--update-seconds", type=float, default=20.0, help="emulated endpoint update time")
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="state directory of the stack")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="its LocalStack gateway port")
     parser.add_argument("--json", type=Path, help="also write the report here")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    layout = Layout(state=args.state_dir)
+    layout = Layout(state=args.state_dir.resolve(), port=args.port)
     info = stack.StackInfo.load(layout.stack_file)
     if info is None:
         raise SystemExit(f"no running stack in {args.state_dir}: run `make up` first")
