@@ -48,6 +48,8 @@ module "endpoint" {
   endpoint_type = var.endpoint_type
   serverless    = var.serverless
   real_time     = var.real_time
+  deployment    = var.endpoint_deployment
+  alarms        = var.endpoint_alarms
   data_capture = var.data_capture == null ? null : {
     destination_s3_uri  = "s3://${module.model_store.bucket_name}/data-capture/${local.name}"
     sampling_percentage = var.data_capture.sampling_percentage

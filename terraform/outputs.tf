@@ -62,3 +62,13 @@ output "training_launcher_policy_json" {
   description = "IAM policy for whoever runs `make train-remote` when training is set, else null."
   value       = try(module.training_role[0].training_launcher_policy_json, null)
 }
+
+output "endpoint_alarm_names" {
+  description = "Names of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_names
+}
+
+output "endpoint_alarm_arns" {
+  description = "ARNs of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_arns
+}
