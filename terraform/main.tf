@@ -52,6 +52,9 @@ module "endpoint" {
   endpoint_type = var.endpoint_type
   serverless    = var.serverless
   real_time     = var.real_time
+  deployment    = var.endpoint_deployment
+  alarms        = var.enable_alarms ? var.endpoint_alarms : merge(var.endpoint_alarms, { enabled = false })
+  alarm_actions = local.alarm_actions
   data_capture = var.data_capture == null ? null : {
     destination_s3_uri  = "s3://${module.model_store.bucket_name}/data-capture/${local.name}"
     sampling_percentage = var.data_capture.sampling_percentage
@@ -117,7 +120,7 @@ module "monitoring" {
   kms_master_key_id = var.alarm_topic_kms_key_id
   subscriptions     = var.alarm_subscriptions
   alarm_name_prefix = "${local.name}-"
-  alarm_arns        = concat(module.api.alarm_arns, module.inference_lambda.alarm_arns)
+  alarm_arns        = concat(module.api.alarm_arns, module.inference_lambda.alarm_arns, values(module.endpoint.alarm_arns))
 
   api_name          = local.name
   stage_name        = var.stage_name

@@ -82,3 +82,13 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard, or null when enable_dashboard is false."
   value       = module.monitoring.dashboard_name
 }
+
+output "endpoint_alarm_names" {
+  description = "Names of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_names
+}
+
+output "endpoint_alarm_arns" {
+  description = "ARNs of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_arns
+}

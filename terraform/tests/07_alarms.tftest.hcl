@@ -256,8 +256,8 @@ run "root_wires_the_alias_and_every_alarm_to_the_topic" {
   }
 
   assert {
-    condition     = length(module.api.alarm_arns) == 2 && length(module.inference_lambda.alarm_arns) == 5
-    error_message = "Alarms are on by default."
+    condition     = length(module.api.alarm_arns) == 2 && length(module.inference_lambda.alarm_arns) == 5 && length(output.endpoint_alarm_names) == 3
+    error_message = "Alarms are on by default: API, Lambda and (serverless) endpoint."
   }
 }
 
@@ -276,5 +276,18 @@ run "alarms_without_a_topic_have_no_actions" {
   assert {
     condition     = length(local.alarm_actions) == 0
     error_message = "Alarms record their state only."
+  }
+}
+
+run "enable_alarms_false_removes_every_alarm" {
+  command = plan
+
+  variables {
+    enable_alarms = false
+  }
+
+  assert {
+    condition     = length(module.api.alarm_arns) == 0 && length(module.inference_lambda.alarm_arns) == 0 && length(output.endpoint_alarm_names) == 0
+    error_message = "enable_alarms = false creates no alarm in any module."
   }
 }
