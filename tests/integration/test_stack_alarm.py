@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -27,19 +28,24 @@ def post(url: str) -> requests.Response:
     return requests.post(url, data="a fine film", headers={"Content-Type": "text/plain"}, timeout=30)
 
 
-def wait_for_state(sqs, queue_url: str, alarm_name: str, state: str, url: str) -> dict:
-    """Keep calling the API (so the endpoint's metrics have data) until the queue carries ``state``."""
+def wait_for_state(sqs, queue_url: str, alarm_name: str, state: str, after: datetime, call) -> dict:
+    """Keep calling ``call`` until the queue carries a change of the alarm to ``state`` made after ``after``.
+
+    Earlier notifications (the alarm may flip while the test sets up) are no evidence and are skipped.
+    """
     deadline = time.monotonic() + WAIT_SECONDS
+    seen = []
     while time.monotonic() < deadline:
-        post(url)
-        for message in sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=2, MaxNumberOfMessages=10).get(
-            "Messages", []
-        ):
+        call()
+        received = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=2, MaxNumberOfMessages=10)
+        for message in received.get("Messages", []):
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
             notification = json.loads(json.loads(message["Body"])["Message"])
-            if notification["AlarmName"] == alarm_name and notification["NewStateValue"] == state:
+            changed = datetime.fromisoformat(notification["StateChangeTime"].replace("Z", "+00:00"))
+            seen.append((notification["AlarmName"], notification["NewStateValue"], changed.isoformat()))
+            if notification["AlarmName"] == alarm_name and notification["NewStateValue"] == state and changed > after:
                 return notification
-    raise AssertionError(f"no {state} notification of {alarm_name} within {WAIT_SECONDS} s")
+    raise AssertionError(f"no {state} notification of {alarm_name} within {WAIT_SECONDS} s; seen: {seen}")
 
 
 def wait_in_service(sagemaker, name: str, timeout: float = 120) -> None:
@@ -66,10 +72,14 @@ def test_endpoint_5xx_alarm_notifies_the_topic_and_recovers(local_stack) -> None
         topics = [s["TopicArn"] for s in subscriptions if s["Endpoint"] == queue_arn]
         assert alarm["AlarmActions"] == alarm["OKActions"] == topics
 
-        for pid in local_stack.recorded_pids("endpoint-").values():  # the endpoint's model server dies
-            processes.stop(pid)
-        assert post(local_stack.predict_url).status_code >= 500
-        fired = wait_for_state(sqs, queue_url, alarm_name, "ALARM", local_stack.predict_url)
+        def broken_call() -> None:
+            """The endpoint's model server dies, and stays dead while the test waits."""
+            for pid in local_stack.recorded_pids("endpoint-").values():
+                processes.stop(pid)
+            assert post(local_stack.predict_url).status_code >= 500
+
+        broken_at = datetime.now(UTC)
+        fired = wait_for_state(sqs, queue_url, alarm_name, "ALARM", broken_at, broken_call)
         assert fired["Trigger"]["MetricName"] == "Invocation5XXErrors"
         assert fired["Trigger"]["Namespace"] == "AWS/SageMaker"
 
@@ -77,8 +87,9 @@ def test_endpoint_5xx_alarm_notifies_the_topic_and_recovers(local_stack) -> None
         config = sagemaker.describe_endpoint(EndpointName=name)["EndpointConfigName"]
         sagemaker.update_endpoint(EndpointName=name, EndpointConfigName=config)
         wait_in_service(sagemaker, name)
+        restored_at = datetime.now(UTC)
         assert post(local_stack.predict_url).status_code == 200
-        wait_for_state(sqs, queue_url, alarm_name, "OK", local_stack.predict_url)
+        wait_for_state(sqs, queue_url, alarm_name, "OK", restored_at, lambda: post(local_stack.predict_url))
     finally:
         local_stack.apply(alarm_subscriptions=[], endpoint_alarms={})
         sqs.delete_queue(QueueUrl=queue_url)
