@@ -29,9 +29,9 @@ from lambda_src.errors import ApiError, Response, internal_error
 from lambda_src.http_event import HttpEvent
 from lambda_src.json_log import json_logger
 from lambda_src.metrics import metric_fields
-from lambda_src.review_request import ReviewRequest, parse_review_request
+from lambda_src.review_request import MAX_REVIEW_WORDS, ReviewRequest, parse_review_request
 from lambda_src.settings import Settings
-from lambda_src.tokenizer import Vocabulary
+from lambda_src.tokenizer import SparseVector, TooManyWordsError, Vocabulary
 from lambda_src.vocabulary_route import VocabularyRoute
 
 SETTINGS = Settings.from_environ()
@@ -42,11 +42,30 @@ ROUTE = VocabularyRoute(VOCABULARY.version)
 _cold_start = True
 
 
+def _where(request: ReviewRequest, i: int) -> str:
+    return f'"reviews"[{i}]' if request.batch else "The review"
+
+
+def vectorize(request: ReviewRequest) -> list[SparseVector]:
+    """Vectors for every review, within the word limit (checked while tokenising, before n-grams are built).
+
+    Done whatever the route, so the limit holds while the endpoint serves another vocabulary too.
+    """
+    vectors = []
+    for i, review in enumerate(request.reviews):
+        try:
+            vectors.append(VOCABULARY.vectorize(review, max_words=MAX_REVIEW_WORDS))
+        except TooManyWordsError as error:
+            where = _where(request, i)
+            raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "review_too_long", f"{where} has {error}.") from None
+    return vectors
+
+
 def refuse_unknown(request: ReviewRequest, known_terms: list[int]) -> None:
     """A review with no word the answering model knows is refused rather than guessed."""
     for i, known in enumerate(known_terms):
         if not known:
-            where = f'"reviews"[{i}]' if request.batch else "The review"
+            where = _where(request, i)
             raise ApiError(
                 HTTPStatus.UNPROCESSABLE_ENTITY,
                 "no_known_words",
@@ -69,8 +88,8 @@ def predict(request: ReviewRequest, fields: dict[str, Any]) -> EndpointAnswer:
     Which vocabulary decides ``no_known_words``: ours while the endpoint serves it (checked before any call),
     the endpoint's own when it tokenises the text (it says how many terms it knew per review).
     """
+    vectors = vectorize(request)
     if ROUTE.sends_vectors:
-        vectors = [VOCABULARY.vectorize(review) for review in request.reviews]
         refuse_unknown(request, [len(v.indices) for v in vectors])
         fields["known_terms"] = sum(len(v.indices) for v in vectors)
         try:
@@ -142,17 +161,19 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "cold_start": cold_start,
         "method": http_event.method,
     }
+    cors = cors_headers(http_event.header("origin"), SETTINGS.allowed_origins)
+    # Serialising is inside the boundary too: a value json refuses must be a 500 we log, not a raw crash.
     try:
-        response = _classify(http_event, fields)
+        proxy = _classify(http_event, fields).to_proxy(cors)
     except ApiError as error:
         fields["error"] = error.code
-        response = error.to_response()
+        proxy = error.to_response().to_proxy(cors)
     except Exception:
         LOGGER.exception("unhandled error", extra={"fields": fields})
         fields["error"] = "internal_error"
-        response = internal_error().to_response()
-    fields["status"] = int(response.status)
+        proxy = internal_error().to_response().to_proxy(cors)
+    fields["status"] = proxy["statusCode"]
     fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     metrics = metric_fields(fields, SETTINGS.metrics_namespace, SETTINGS.function_name, int(time.time() * 1000))
     log_request(fields | metrics)
-    return response.to_proxy(cors_headers(http_event.header("origin"), SETTINGS.allowed_origins))
+    return proxy
