@@ -25,7 +25,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
 endif
 endif
-.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-transform
+.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-transform bench-rollout
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -123,9 +123,15 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load through `up`
+bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint update) against steady state
+	$(PY) -m training --quick --output build/bench-rollout-model
+	$(PY) -m scripts.package_lambda --vocabulary build/bench-rollout-model/vocabulary.json --output build/bench-rollout-lambda.zip
+	$(PY) -m scripts.local_aws.bench_rollout --model build/bench-rollout-model/model.tar.gz --lambda-zip build/bench-rollout-lambda.zip
+
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 	$(MAKE) bench-stack
+	$(MAKE) bench-rollout
 	$(MAKE) bench-transform
 
 clean: ## remove build outputs, caches and artifacts (keeps the venvs)

@@ -92,3 +92,33 @@ output "transform_launcher_policy_json" {
   description = "IAM policy for whoever runs `make score --remote` when batch_transform is set, else null."
   value       = try(module.batch_transform[0].launcher_policy_json, null)
 }
+
+output "function_alias_arn" {
+  description = "ARN of the Lambda alias API Gateway invokes (it points to the version the last apply published)."
+  value       = module.inference_lambda.alias_arn
+}
+
+output "function_version" {
+  description = "Lambda version the alias points to."
+  value       = module.inference_lambda.function_version
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies, or null when create_alarm_topic is false."
+  value       = module.monitoring.topic_arn
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard, or null when enable_dashboard is false."
+  value       = module.monitoring.dashboard_name
+}
+
+output "endpoint_alarm_names" {
+  description = "Names of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_names
+}
+
+output "endpoint_alarm_arns" {
+  description = "ARNs of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_arns
+}

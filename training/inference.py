@@ -18,6 +18,11 @@ rows and columns while they are read (``strict_json`` stops at the object cap, `
 at the row cap), and a text's normalised length before it is tokenised. Malformed or oversized
 input is an ``InferenceError`` (4xx), never a 500.
 
+Raw text (``text/plain``, or JSON instances ``{"text": ...}``) is tokenised here with this model's own
+vocabulary: that is how the Lambda still gets a right answer while it and the endpoint carry different
+vocabularies during a rollout. Text predictions say how many of the review's terms the model knows
+(``known_terms``), so the caller can refuse a review this model knows nothing of.
+
 The model is stored version-free (``coef.npy`` and ``metadata.json``) and rebuilt here as a
 scikit-learn ``LogisticRegression``, so it loads under the serving image's numpy and
 scikit-learn whatever versions trained it.
@@ -174,6 +179,8 @@ def predict_fn(data: ParsedRequest, model: SentimentModel) -> dict[str, Any]:
     predictions = []
     for row, score in enumerate(scores):
         prediction: dict[str, Any] = {"label": "positive" if score >= 0.5 else "negative", "score": float(score)}
+        if data.texts:  # tokenised here: say how much of the review this model's vocabulary knows
+            prediction["known_terms"] = int(matrix.indptr[row + 1] - matrix.indptr[row])
         if data.explain:
             prediction["explanation"] = _explain(matrix.getrow(row), model)
         predictions.append(prediction)
@@ -262,17 +269,28 @@ def _parse_json(text: str) -> ParsedRequest:
         raise InferenceError('empty input: "instances" is empty')
     if len(instances) > MAX_INSTANCES:
         raise PayloadTooLargeError(f"too many instances: {len(instances)} > {MAX_INSTANCES}")
-    version = body.get("vocabulary_version")
-    if not isinstance(version, str) or not version:
-        raise InferenceError('"vocabulary_version" (string) is required with sparse instances')
     explain = body.get("explain", False)
     if not isinstance(explain, bool):
         raise InferenceError('"explain" must be true or false')
+    if all(isinstance(inst, dict) and "text" in inst for inst in instances):
+        return ParsedRequest(texts=[_parse_text(i, inst) for i, inst in enumerate(instances)], explain=explain)
+    version = body.get("vocabulary_version")
+    if not isinstance(version, str) or not version:
+        raise InferenceError('"vocabulary_version" (string) is required with sparse instances')
     return ParsedRequest(
         sparse_rows=[_parse_instance(i, inst) for i, inst in enumerate(instances)],
         vocabulary_version=version,
         explain=explain,
     )
+
+
+def _parse_text(position: int, instance: dict[str, Any]) -> str:
+    text = instance["text"]
+    if set(instance) != {"text"} or not isinstance(text, str):
+        raise InferenceError(f'instance {position}: a text instance is {{"text": "<review>"}} and nothing else')
+    if not text.strip():
+        raise InferenceError(f"empty input: instance {position} has an empty text")
+    return check_text(text)  # the Lambda's limits, checked before tokenising
 
 
 def _parse_instance(position: int, instance: Any) -> tuple[list[int], list[float]]:

@@ -108,7 +108,7 @@ def run_job(run: JobRun) -> None:
         }
         count = run.request["TransformResources"]["InstanceCount"]
         with ThreadPoolExecutor(count) as pool:  # instances start together, as on AWS
-            futures = [pool.submit(start_model_server, f"transform-{run.name}-{i}", archive, environment)
+            futures = [pool.submit(start_model_server, f"transform-{run.name}-{i}", "AllTraffic", archive, environment)
                        for i in range(count)]  # fmt: skip
             for future in futures:
                 try:
