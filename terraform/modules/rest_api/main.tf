@@ -76,12 +76,13 @@ resource "aws_api_gateway_resource" "predict" {
 }
 
 resource "aws_api_gateway_method" "predict" {
-  #checkov:skip=CKV_AWS_59:A public prediction API by design; stage throttling and Lambda input limits bound its use.
+  #checkov:skip=CKV_AWS_59:Public by default; api_keys makes it require a key per client (with usage plans), and stage throttling and Lambda input limits bound it either way.
   #checkov:skip=CKV2_AWS_53:The Lambda validates the body and answers each bad input with its own specific 4xx.
-  rest_api_id   = aws_api_gateway_rest_api.this.id
-  resource_id   = aws_api_gateway_resource.predict.id
-  http_method   = "POST"
-  authorization = "NONE"
+  rest_api_id      = aws_api_gateway_rest_api.this.id
+  resource_id      = aws_api_gateway_resource.predict.id
+  http_method      = "POST"
+  authorization    = "NONE"
+  api_key_required = local.keys_enabled
 }
 
 resource "aws_api_gateway_integration" "predict" {
@@ -170,6 +171,7 @@ resource "aws_api_gateway_deployment" "this" {
       predict = [
         aws_api_gateway_method.predict.id,
         aws_api_gateway_method.predict.authorization,
+        aws_api_gateway_method.predict.api_key_required,
         aws_api_gateway_integration.predict.id,
         aws_api_gateway_integration.predict.type,
         aws_api_gateway_integration.predict.uri,
@@ -181,6 +183,13 @@ resource "aws_api_gateway_deployment" "this" {
         aws_api_gateway_integration_response.preflight.id,
         local.preflight_headers,
         local.preflight_template,
+      ]
+      page = [
+        [for resource in concat(aws_api_gateway_resource.web, aws_api_gateway_resource.page_predict) : resource.id],
+        [for method in concat(aws_api_gateway_method.page_predict, aws_api_gateway_method.page_preflight) : method.id],
+        [for integration in concat(aws_api_gateway_integration.page_predict, aws_api_gateway_integration.page_preflight) : integration.id],
+        [for response in aws_api_gateway_method_response.page_preflight : response.id],
+        [for response in aws_api_gateway_integration_response.page_preflight : response.id],
       ]
       errors = [
         [for response in aws_api_gateway_gateway_response.errors : response.id],
@@ -207,7 +216,7 @@ resource "aws_cloudwatch_log_group" "access" {
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_73:X-Ray tracing is not used; access logs carry request ids and latencies.
   #checkov:skip=CKV_AWS_120:Predictions are POSTs of distinct reviews; a response cache would not hit.
-  #checkov:skip=CKV2_AWS_29:A WAF web ACL costs a monthly fee; stage throttling bounds abuse for this API.
+  #checkov:skip=CKV2_AWS_29:WAF is optional (var.waf, waf.tf) because a web ACL has a monthly fee; stage throttling and usage plans bound abuse without it.
   #checkov:skip=CKV2_AWS_51:Public API for browsers: client certificates do not apply.
   rest_api_id   = aws_api_gateway_rest_api.this.id
   deployment_id = aws_api_gateway_deployment.this.id
