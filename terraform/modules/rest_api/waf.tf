@@ -8,7 +8,7 @@ locals {
 }
 
 resource "aws_wafv2_web_acl" "this" {
-  #checkov:skip=CKV_AWS_192:The Log4j rule set protects Java applications; this API's only code is a Python Lambda.
+  #checkov:skip=CKV_AWS_192:The Log4j rule set protects Java applications; nothing behind this API runs Java (a Python Lambda, a Python model server).
   #checkov:skip=CKV2_AWS_31:Sampled requests and per-rule CloudWatch metrics are on; full WAF logs (client IPs, headers) are not kept.
   count = local.waf_enabled ? 1 : 0
 
