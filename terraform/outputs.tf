@@ -64,7 +64,7 @@ output "training_launcher_policy_json" {
 }
 
 output "page_predict_url" {
-  description = "URL the web page calls: the keyless POST /web/predict when api_keys are set, else predict_url."
+  description = "URL the web page calls: the keyless POST /web-predict when api_keys are set, else predict_url."
   value       = module.api.page_predict_url
 }
 

@@ -167,7 +167,7 @@ variable "create_api_gateway_cloudwatch_role" {
 }
 
 variable "api_keys" {
-  description = "API keys for programmatic clients, by name, each with its own usage plan: { name = { rate_limit, burst_limit, quota_limit = optional, quota_period = optional (DAY) } }. Non-empty makes POST /predict require x-api-key; the page then calls a keyless POST /web/predict (page_route)."
+  description = "API keys for programmatic clients, by name, each with its own usage plan: { name = { rate_limit, burst_limit, quota_limit = optional, quota_period = optional (DAY) } }. Non-empty makes POST /predict require x-api-key; the page then calls a keyless POST /web-predict (page_route)."
   type = map(object({
     rate_limit   = number
     burst_limit  = number
@@ -179,10 +179,10 @@ variable "api_keys" {
 }
 
 variable "page_route" {
-  description = "Throttle of the web page's keyless POST /web/predict when api_keys are set; null leaves no keyless route (every call then needs a key)."
+  description = "The web page's keyless POST /web-predict when api_keys are set: it has the stage's throttle as its own bucket unless rate_limit and burst_limit set a smaller one; null leaves no keyless route (every call then needs a key)."
   type = object({
-    rate_limit  = optional(number, 5)
-    burst_limit = optional(number, 10)
+    rate_limit  = optional(number)
+    burst_limit = optional(number)
   })
   default = {}
 }

@@ -170,22 +170,22 @@ run "page_gets_a_keyless_route_with_its_own_throttle" {
   override_resource {
     target          = aws_api_gateway_resource.page_predict
     override_during = plan
-    values          = { id = "res002", path = "/web/predict" }
+    values          = { id = "res002", path = "/web-predict" }
   }
 
   assert {
-    condition     = aws_api_gateway_resource.web[0].path_part == "web" && aws_api_gateway_resource.page_predict[0].path_part == "predict"
-    error_message = "The page's route is /web/predict."
+    condition     = aws_api_gateway_resource.page_predict[0].path_part == "web-predict" && aws_api_gateway_resource.page_predict[0].parent_id == "r00t00"
+    error_message = "The page's route is /web-predict."
   }
 
   assert {
     condition = (aws_api_gateway_method.page_predict[0].http_method == "POST" && aws_api_gateway_method.page_predict[0].api_key_required == false &&
     aws_api_gateway_integration.page_predict[0].type == "AWS_PROXY" && aws_api_gateway_integration.page_predict[0].uri == var.function_invoke_arn)
-    error_message = "POST /web/predict must be a keyless proxy of the same function."
+    error_message = "POST /web-predict must be a keyless proxy of the same function."
   }
 
   assert {
-    condition = (aws_api_gateway_method_settings.page_predict[0].method_path == "web/predict/POST" &&
+    condition = (length(aws_api_gateway_method_settings.page_predict) == 1 && aws_api_gateway_method_settings.page_predict[0].method_path == "web-predict/POST" &&
       one(aws_api_gateway_method_settings.page_predict[0].settings).throttling_rate_limit == 3 &&
     one(aws_api_gateway_method_settings.page_predict[0].settings).throttling_burst_limit == 6)
     error_message = "The page route must have its own throttle."
@@ -197,14 +197,46 @@ run "page_gets_a_keyless_route_with_its_own_throttle" {
   }
 
   assert {
-    condition     = aws_lambda_permission.page[0].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/POST/web/predict"
-    error_message = "The page route's invoke permission must name this API, POST and /web/predict only."
+    condition     = aws_lambda_permission.page[0].source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/POST/web-predict"
+    error_message = "The page route's invoke permission must name this API, POST and /web-predict only."
   }
 
   assert {
-    condition     = output.page_predict_url == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/web/predict"
+    condition     = output.page_predict_url == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/web-predict"
     error_message = "page_predict_url must name the keyless route."
   }
+}
+
+run "page_route_takes_the_stage_throttle_unless_given_one" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    api_keys = { partner = { rate_limit = 5, burst_limit = 10 } }
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_method.page_predict) == 1 && length(aws_api_gateway_method_settings.page_predict) == 0
+    error_message = "By default the page route exists with the stage's per-method throttle (no method setting of its own)."
+  }
+}
+
+run "rejects_half_a_page_throttle" {
+  command = plan
+
+  module {
+    source = "./modules/rest_api"
+  }
+
+  variables {
+    api_keys   = { partner = { rate_limit = 5, burst_limit = 10 } }
+    page_route = { rate_limit = 3 }
+  }
+
+  expect_failures = [var.page_route]
 }
 
 run "no_page_route_means_a_key_for_every_call" {

@@ -34,10 +34,10 @@ def test_keyless_stack_prints_no_key_usage_and_the_page_calls_predict(tmp_path: 
 def test_keys_are_named_never_stored_and_their_usage_is_printed(tmp_path: Path) -> None:
     info = local_info(
         tmp_path,
-        page_predict_url=f"{AWS_STAGE_URL}/web/predict",
+        page_predict_url=f"{AWS_STAGE_URL}/web-predict",
         api_keys={"partner": "SECRET-partner-value", "nightly": "SECRET-nightly-value"},
     )
-    assert info.page_predict_url == "http://127.0.0.1:4599/_aws/execute-api/abc123/v1/web/predict"
+    assert info.page_predict_url == "http://127.0.0.1:4599/_aws/execute-api/abc123/v1/web-predict"
     assert info.api_key_names == ("nightly", "partner")
 
     saved = tmp_path / "stack.json"

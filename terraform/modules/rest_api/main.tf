@@ -185,7 +185,7 @@ resource "aws_api_gateway_deployment" "this" {
         local.preflight_template,
       ]
       page = [
-        [for resource in concat(aws_api_gateway_resource.web, aws_api_gateway_resource.page_predict) : resource.id],
+        [for resource in aws_api_gateway_resource.page_predict : resource.id],
         [for method in concat(aws_api_gateway_method.page_predict, aws_api_gateway_method.page_preflight) : method.id],
         [for integration in concat(aws_api_gateway_integration.page_predict, aws_api_gateway_integration.page_preflight) : integration.id],
         [for response in aws_api_gateway_method_response.page_preflight : response.id],

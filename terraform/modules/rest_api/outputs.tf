@@ -50,8 +50,8 @@ output "usage_plan_ids" {
 }
 
 output "page_predict_url" {
-  description = "URL the web page calls: the keyless POST /web/predict when api_keys are set (and page_route is not null), else predict_url."
-  value       = local.page_route_enabled ? "${aws_api_gateway_stage.this.invoke_url}/web/predict" : "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.predict.path_part}"
+  description = "URL the web page calls: the keyless POST /web-predict when api_keys are set (and page_route is not null), else predict_url."
+  value       = local.page_route_enabled ? "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.page_predict[0].path_part}" : "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.predict.path_part}"
 }
 
 output "web_acl_arn" {

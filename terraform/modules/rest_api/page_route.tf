@@ -1,27 +1,23 @@
 # With API keys on, POST /predict needs a key; a web page cannot keep one secret (anything in its
 # JavaScript is public, and a shared key's quota would let one visitor lock every other visitor out).
-# So the page gets its own keyless POST /web/predict, the same Lambda proxy with the same CORS answer,
-# throttled by its own method setting: abuse of the keyless route uses up only that route's bucket.
+# So the page gets its own keyless POST /web-predict, the same Lambda proxy with the same CORS answer.
+# API Gateway applies the stage's throttle to each method, so abuse of the keyless route uses up only that
+# route's bucket; page_route can make it smaller.
 
 locals {
   keys_enabled       = length(var.api_keys) > 0
   page_route_enabled = local.keys_enabled && var.page_route != null
+  page_throttled     = local.page_route_enabled && try(var.page_route.rate_limit != null, false)
 }
 
-resource "aws_api_gateway_resource" "web" {
-  count = local.page_route_enabled ? 1 : 0
-
-  rest_api_id = aws_api_gateway_rest_api.this.id
-  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
-  path_part   = "web"
-}
-
+# One path segment: a nested /web/predict would work on AWS, but LocalStack's API Gateway (moto) stores
+# the method setting of a nested path under its escaped name, so the provider never finds it again.
 resource "aws_api_gateway_resource" "page_predict" {
   count = local.page_route_enabled ? 1 : 0
 
   rest_api_id = aws_api_gateway_rest_api.this.id
-  parent_id   = aws_api_gateway_resource.web[0].id
-  path_part   = "predict"
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = "web-predict"
 }
 
 resource "aws_api_gateway_method" "page_predict" {
@@ -103,11 +99,11 @@ resource "aws_api_gateway_integration_response" "page_preflight" {
 
 resource "aws_api_gateway_method_settings" "page_predict" {
   #checkov:skip=CKV_AWS_225:Caching does not help POSTs of distinct reviews.
-  count = local.page_route_enabled ? 1 : 0
+  count = local.page_throttled ? 1 : 0
 
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
-  method_path = "web/predict/POST"
+  method_path = "web-predict/POST"
 
   settings {
     metrics_enabled        = true
@@ -128,6 +124,6 @@ resource "aws_lambda_permission" "page" {
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "apigateway.amazonaws.com"
-  # Only this API, any stage, only POST /web/predict.
+  # Only this API, any stage, only POST /web-predict.
   source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${aws_api_gateway_method.page_predict[0].http_method}${aws_api_gateway_resource.page_predict[0].path}"
 }

@@ -152,15 +152,20 @@ variable "api_keys" {
 }
 
 variable "page_route" {
-  description = "With api_keys set, a keyless POST /web/predict for the web page (a page cannot keep a key secret), throttled on its own so it cannot use up the keyed clients' capacity; null leaves no keyless route (every call then needs a key, and the page cannot call the API)."
+  description = "With api_keys set, a keyless POST /web-predict for the web page (a page cannot keep a key secret). API Gateway applies the stage's throttle to each method, so the route has its own bucket; rate_limit and burst_limit set a smaller one (a method setting; LocalStack cannot remove one, so leave them null there). null: no keyless route (every call needs a key; the page cannot call the API)."
   type = object({
-    rate_limit  = optional(number, 5)
-    burst_limit = optional(number, 10)
+    rate_limit  = optional(number)
+    burst_limit = optional(number)
   })
   default = {}
 
   validation {
-    condition = var.page_route == null ? true : (var.page_route.rate_limit > 0 && var.page_route.rate_limit <= var.throttling_rate_limit &&
+    condition     = var.page_route == null ? true : (var.page_route.rate_limit == null) == (var.page_route.burst_limit == null)
+    error_message = "Set both page_route.rate_limit and page_route.burst_limit, or neither (the stage's throttle then applies to the route)."
+  }
+
+  validation {
+    condition = try(var.page_route.rate_limit == null || var.page_route.burst_limit == null, true) ? true : (var.page_route.rate_limit > 0 && var.page_route.rate_limit <= var.throttling_rate_limit &&
     var.page_route.burst_limit >= 1 && var.page_route.burst_limit <= var.throttling_burst_limit && floor(var.page_route.burst_limit) == var.page_route.burst_limit)
     error_message = "page_route's rate_limit must be above 0 and its burst_limit a whole number of at least 1, neither above the stage's throttling limits."
   }
