@@ -185,10 +185,12 @@ resource "aws_api_gateway_deployment" "this" {
         local.preflight_template,
       ]
       page = [
-        [for resource in aws_api_gateway_resource.page_predict : resource.id],
-        [for method in concat(aws_api_gateway_method.page_predict, aws_api_gateway_method.page_preflight) : method.id],
-        [for integration in concat(aws_api_gateway_integration.page_predict, aws_api_gateway_integration.page_preflight) : integration.id],
-        [for response in aws_api_gateway_method_response.page_preflight : response.id],
+        [for resource in aws_api_gateway_resource.page_predict : [resource.id, resource.path_part]],
+        [for method in aws_api_gateway_method.page_predict : [method.id, method.http_method, method.authorization, method.api_key_required]],
+        [for integration in aws_api_gateway_integration.page_predict : [integration.id, integration.type, integration.integration_http_method, integration.uri, integration.timeout_milliseconds]],
+        [for method in aws_api_gateway_method.page_preflight : [method.id, method.http_method, method.authorization]],
+        [for integration in aws_api_gateway_integration.page_preflight : [integration.id, integration.type, integration.passthrough_behavior, integration.request_templates]],
+        [for response in aws_api_gateway_method_response.page_preflight : [response.id, response.status_code, response.response_parameters]],
         [for response in aws_api_gateway_integration_response.page_preflight : response.id],
       ]
       errors = [
