@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from scripts.local_aws import stack
+from scripts.local_aws.cli import main
 from scripts.local_aws.layout import Layout
 from scripts.local_aws.stack import StackInfo
 
@@ -65,3 +69,13 @@ def test_a_stack_file_from_before_keys_still_loads(tmp_path: Path) -> None:
     info = StackInfo.load(saved)
     assert info is not None and info.api_key_names == () and info.key_usage() == []
     assert info.page_predict_url == info.predict_url
+
+
+def test_api_key_command_prints_one_value_or_names_the_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(stack, "api_keys", lambda layout: {"partner": "value-of-partner"})
+    assert main(["--state-dir", str(tmp_path), "api-key", "partner"]) == 0
+    assert capsys.readouterr().out == "value-of-partner\n"
+    with pytest.raises(SystemExit, match="no API key 'other'.*keys: partner"):
+        main(["--state-dir", str(tmp_path), "api-key", "other"])
