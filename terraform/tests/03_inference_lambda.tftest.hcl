@@ -46,8 +46,8 @@ run "function_runs_the_packaged_handler" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1 && aws_lambda_function.this.memory_size == 512
-    error_message = "Defaults: unreserved concurrency, 512 MB."
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50 && aws_lambda_function.this.memory_size == 512
+    error_message = "Defaults: 50 reserved executions (bounded), 512 MB."
   }
 
   assert {
