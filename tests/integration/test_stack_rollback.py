@@ -184,8 +184,8 @@ def test_broken_model_is_rolled_back_and_the_apply_fails(local_stack, deployed_a
     assert {version for _, version in after_rollback} == {old_version}
     running = sagemaker.describe_endpoint(EndpointName=name)["EndpointConfigName"]
     assert running != running_config, "the endpoint did not switch to the re-packed model"
-    configs = sagemaker.list_endpoint_configs(NameContains=f"{name}-")["EndpointConfigs"]
-    assert [config["EndpointConfigName"] for config in configs] == [running], "the replaced configurations stay"
+    configs = [c["EndpointConfigName"] for c in sagemaker.list_endpoint_configs()["EndpointConfigs"]]
+    assert [config for config in configs if config.startswith(f"{name}-")] == [running], "replaced ones stay"
 
 
 def object_keys(local_stack) -> set[str]:
