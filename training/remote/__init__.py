@@ -9,7 +9,7 @@ Why ``ModelTrainer``: SDK 3.x dropped ``Estimator`` and the framework estimators
 line that has them is no longer where new work goes. ``ModelTrainer`` runs a command of ours in any image,
 so the job runs exactly ``python -m training``, reading the ``SM_*`` environment its driver sets.
 
-The SDK needs boto3 >= 1.43, which clashes with the project's pin, so this module runs from its own venv
+The SDK needs boto3 >= 1.43, which clashes with the project's pin, so this package runs from its own venv
 (``.venv-remote``, see the ``remote`` extra); it imports no scikit-learn.
 
 One job per module: ``options`` (the command line and its checks), ``staging`` (the code the job runs),
