@@ -27,7 +27,8 @@ init_and_validate() {
 }
 
 step "terraform fmt -check -recursive" terraform -chdir="$here" fmt -check -recursive -diff
-for dir in "$here" "$here"/modules/* "$here"/examples/*; do
+for dir in "$here" "$here"/modules/*/ "$here"/examples/*/; do
+    dir="${dir%/}"
     step "terraform validate ${dir#"$repo"/}" init_and_validate "$dir"
 done
 step "terraform test" terraform -chdir="$here" test -no-color
