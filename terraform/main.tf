@@ -120,3 +120,19 @@ module "training_role" {
 
   tags = local.tags
 }
+
+module "batch_transform" {
+  source = "./modules/batch_transform"
+  count  = var.batch_transform == null ? 0 : 1
+
+  name            = local.name
+  bucket_name     = module.model_store.bucket_name
+  input_prefix    = var.batch_transform.input_prefix
+  output_prefix   = var.batch_transform.output_prefix
+  job_name_prefix = var.batch_transform.job_name_prefix
+  model_data_url  = local.model_data_url
+  artifact_hash   = local.artifact_hash
+  image_tag       = var.image_tag
+
+  tags = local.tags
+}

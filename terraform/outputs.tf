@@ -62,3 +62,33 @@ output "training_launcher_policy_json" {
   description = "IAM policy for whoever runs `make train-remote` when training is set, else null."
   value       = try(module.training_role[0].training_launcher_policy_json, null)
 }
+
+output "transform_model_name" {
+  description = "SageMaker model that Batch Transform jobs run (`make score --remote --model-name`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].model_name, null)
+}
+
+output "transform_input_s3_uri" {
+  description = "s3:// prefix transform jobs read (`--input-prefix`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].input_s3_uri, null)
+}
+
+output "transform_output_s3_uri" {
+  description = "s3:// prefix transform jobs write (`--output-prefix`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].output_s3_uri, null)
+}
+
+output "transform_job_name_prefix" {
+  description = "Prefix transform job names must start with (`--job-name-prefix`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].job_name_prefix, null)
+}
+
+output "transform_role_arn" {
+  description = "Execution role of the transform model (its jobs run with it) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].role_arn, null)
+}
+
+output "transform_launcher_policy_json" {
+  description = "IAM policy for whoever runs `make score --remote` when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].launcher_policy_json, null)
+}

@@ -194,3 +194,13 @@ variable "training" {
   })
   default = null
 }
+
+variable "batch_transform" {
+  description = "Create a SageMaker model and role for Batch Transform jobs (`make score --remote`) reading and writing these prefixes of the model bucket; null creates none."
+  type = object({
+    input_prefix    = optional(string, "batch-transform/input")
+    output_prefix   = optional(string, "batch-transform/output")
+    job_name_prefix = optional(string, "imdb-sentiment-score")
+  })
+  default = null
+}

@@ -25,6 +25,7 @@ from scripts.package_lambda import main as package_main
 from tests.conftest import free_port
 
 REGION = "us-east-1"
+BATCH_TRANSFORM = {"batch_transform": {}}  # the root's Batch Transform model and role (make score --remote)
 
 
 def keep(layout: Layout, path: Path) -> Path:
@@ -121,7 +122,8 @@ def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory)
     try:
         try:
             with terraform_log.open("a") as log:
-                info = stack.up(layout, model_tar, lambda_zip, output=log, log=lambda _: None)
+                # batch_transform on: the transform model and role are part of what every plan must leave unchanged
+                info = stack.up(layout, model_tar, lambda_zip, BATCH_TRANSFORM, output=log, log=lambda _: None)
         except (SystemExit, stack.TerraformError) as error:  # how stack.up reports what went wrong
             pytest.fail(f"the local stack did not come up: {error}; see {terraform_log} and {layout.localstack_log}")
         yield LocalStack(layout, info, stack_artifacts, model_tar, lambda_zip, terraform_log)

@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 import requests
+from local_aws_plugins import transform_jobs
 from local_aws_plugins.model_servers import DeploymentError, ModelServer, start_model_server
 from localstack.aws.api import RequestContext, ServiceException
 from localstack.aws.connect import connect_to
@@ -182,6 +183,7 @@ class SagemakerProvider(ServiceLifecycleHook):
             DescribeEndpointConfig=_moto_without_empty_fields,
             DescribeEndpoint=_moto_without_empty_fields,
         )
+        table.update(transform_jobs.dispatch_entries())
         return table
 
     def on_before_stop(self) -> None:
