@@ -49,7 +49,11 @@ def zipped(source: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def probe(local_stack) -> Iterator[str]:
-    """A 1-second-timeout function using the stack's Lambda role; deleted afterwards."""
+    """A 3-second-timeout function using the stack's Lambda role; deleted afterwards.
+
+    3 s, not 1: importing boto3 takes most of a second on a busy 2-core machine, and the timeout must only
+    fire where a test asks for it.
+    """
     lam = local_stack.client("lambda")
     role = lam.get_function(FunctionName=local_stack.info.function_name)["Configuration"]["Role"]
     name = "local-executor-probe"
@@ -59,7 +63,7 @@ def probe(local_stack) -> Iterator[str]:
         Role=role,
         Handler="probe.handler",
         Code={"ZipFile": zipped(PROBE)},
-        Timeout=1,
+        Timeout=3,
     )
     lam.get_waiter("function_active_v2").wait(FunctionName=name)
     yield name
@@ -104,7 +108,7 @@ def invoke(local_stack, name: str, event: dict) -> tuple[str | None, dict]:
 def test_lambda_answers_with_a_live_context(local_stack, probe: str) -> None:
     error, payload = invoke(local_stack, probe, {})
     assert error is None
-    assert 0 < payload["remaining_ms"] <= 1000
+    assert 0 < payload["remaining_ms"] <= 3000
     assert payload["request_id"]
 
 
@@ -116,16 +120,17 @@ def test_handler_exception_is_an_unhandled_function_error(local_stack, probe: st
 
 
 def test_timeout_is_enforced_and_the_environment_recovers(local_stack, probe: str) -> None:
-    error, payload = invoke(local_stack, probe, {"sleep": 5})
+    error, payload = invoke(local_stack, probe, {"sleep": 6})
     assert error == "Unhandled"
     assert payload["errorType"] == "Sandbox.Timedout"
-    assert "Task timed out after 1.00 seconds" in payload["errorMessage"]
+    assert "Task timed out after 3.00 seconds" in payload["errorMessage"]
     assert invoke(local_stack, probe, {})[0] is None
 
 
 def test_code_runs_with_the_lambda_runtime_packages_only(local_stack, probe: str) -> None:
     """boto3 is there as in AWS's Python runtime; the project's numpy is not."""
-    assert invoke(local_stack, probe, {"import": "boto3"})[0] is None
+    error, payload = invoke(local_stack, probe, {"import": "boto3"})
+    assert error is None, payload
     error, payload = invoke(local_stack, probe, {"import": "numpy"})
     assert error == "Unhandled"
     assert payload["errorType"] == "ModuleNotFoundError"
