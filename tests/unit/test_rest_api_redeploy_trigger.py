@@ -2,9 +2,9 @@
 
 A stage serves the last deployment, a snapshot of the API. An argument of a method, integration or
 response that the trigger leaves out (an integration timeout, a mock template, method response
-parameters) changes the API but not the stage, and nothing in a plan shows it. This reads
-terraform/modules/rest_api/main.tf and fails naming each argument the trigger does not cover, so a new
-argument (an API key requirement, a request validator) cannot be added without redeploying.
+parameters) changes the API but not the stage, and nothing in a plan shows it. This reads the
+terraform/modules/rest_api/*.tf files and fails naming each argument the trigger does not cover, so a new
+argument or route (an API key requirement, a request validator) cannot be added without redeploying.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 TERRAFORM = Path(__file__).resolve().parents[2] / "terraform"
-MODULE = TERRAFORM / "modules" / "rest_api" / "main.tf"
+MODULE = TERRAFORM / "modules" / "rest_api"
 
 # What a deployment snapshots. Stages, method settings, permissions and the account are not in it.
 DEFINITION_TYPES = (
@@ -41,6 +41,10 @@ def _tf_docs():
 
 
 tf_docs = _tf_docs()
+
+
+def module_source() -> str:
+    return "\n".join(path.read_text() for path in sorted(MODULE.glob("*.tf")))
 
 
 def resources(source: str) -> dict[str, str]:
@@ -69,9 +73,10 @@ def arguments(body: str) -> dict[str, str]:
 def is_covered(address: str, argument: str, expression: str, trigger: str, definitions: set[str]) -> bool:
     if re.search(rf"\b{re.escape(address)}\.{argument}\b", trigger):
         return True
-    # for_each resources are hashed inside a for expression: `for response in <address> : [response.<arg>]`.
-    for variable in re.findall(rf"for\s+(?:\w+\s*,\s*)?(\w+)\s+in\s+{re.escape(address)}\b", trigger):
-        if re.search(rf"\b{variable}\.{argument}\b", trigger):
+    # count/for_each resources are hashed in a for expression: `[for r in <address> : [r.<arg>, ...]]`
+    # (or `for r in concat(<address>, ...)`); the argument must be in that expression's body.
+    for variable, collection, body in re.findall(r"for\s+(?:\w+\s*,\s*)?(\w+)\s+in\s+([^:]+):(.*)", trigger):
+        if re.search(rf"\b{re.escape(address)}\b", collection) and re.search(rf"\b{variable}\.{argument}\b", body):
             return True
     value = expression.strip()
     # A value built only from locals that the trigger hashes itself (such as a template or header map).
@@ -79,7 +84,7 @@ def is_covered(address: str, argument: str, expression: str, trigger: str, defin
     if references and all(ref.startswith("local.") and re.search(rf"\b{ref}\b", trigger) for ref in references):
         return True
     # A reference to the API itself or to another hashed resource of the definition.
-    reference = re.fullmatch(r"(aws_api_gateway_\w+\.\w+)\.\w+", value)
+    reference = re.fullmatch(r"(aws_api_gateway_\w+\.\w+)(?:\[[^\]]+\])?\.\w+", value)
     return reference is not None and (
         reference.group(1) == "aws_api_gateway_rest_api.this" or reference.group(1) in definitions
     )
@@ -97,14 +102,14 @@ def uncovered(source: str) -> list[str]:
 
 
 def test_every_argument_of_the_api_definition_is_in_the_redeploy_trigger():
-    assert uncovered(MODULE.read_text()) == []
+    assert uncovered(module_source()) == []
 
 
 def test_the_module_defines_what_the_check_expects():
     """Guards the check itself: if parsing found nothing, the test above would pass vacuously."""
-    blocks = [address for address in resources(MODULE.read_text()) if is_definition(address)]
+    blocks = [address for address in resources(module_source()) if is_definition(address)]
     assert len(blocks) >= 6
-    assert "timeout_milliseconds" in arguments(resources(MODULE.read_text())["aws_api_gateway_integration.predict"])
+    assert "timeout_milliseconds" in arguments(resources(module_source())["aws_api_gateway_integration.predict"])
 
 
 @pytest.mark.parametrize(
@@ -117,7 +122,7 @@ def test_the_module_defines_what_the_check_expects():
     ],
 )
 def test_leaving_an_argument_out_of_the_trigger_is_reported(left_out):
-    source = MODULE.read_text()
+    source = module_source()
     assert left_out in trigger_expression(source)
     damaged = source.replace(left_out, "null")  # these addresses appear nowhere but in the trigger
     argument = left_out.rsplit(".", 1)[1]
