@@ -18,7 +18,7 @@ LOCAL_AWS := $(PY) -m scripts.local_aws
 TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench clean tf-init tf-check destroy local-install up down status test-stack bench-stack
+.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,6 +80,9 @@ test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 
 test-browser: $(STAMP) ## browser tests (Debian chromium + Playwright)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+fuzz: $(STAMP) ## property tests (marker fuzz) with the thorough hypothesis profile: >= 10,000 examples each
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -m fuzz --durations=0 --hypothesis-show-statistics $(PYTEST_ARGS)
 
 lint: $(STAMP) tf-check ## ruff (Python) and the Terraform checks
 	$(VENV)/bin/ruff check .

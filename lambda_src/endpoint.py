@@ -10,6 +10,7 @@ never an answer.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -25,6 +26,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from lambda_src import strict_json
 from lambda_src.errors import ApiError
 from lambda_src.settings import Settings
 from lambda_src.tokenizer import SparseVector
@@ -34,6 +36,7 @@ RETRY_AFTER_UNAVAILABLE = 5
 RETRY_AFTER_ROLLOUT = 30
 _THROTTLED = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "ModelNotReadyException"})
 _UNAVAILABLE = frozenset({"ServiceUnavailable", "InternalDependencyException"})
+MAX_EXPLANATION_TERMS = 50
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,16 @@ def _invalid_answer(detail: str) -> ApiError:
 def decode_answer(body: bytes, vocabulary_version: str, expected: int) -> EndpointAnswer:
     """Check the endpoint's JSON answer against what was asked; anything off is a 502, not a guess."""
     try:
-        data = json.loads(body)
+        data = strict_json.loads(body.decode("utf-8"))
         predictions = data["predictions"]
         version = data.get("vocabulary_version")
         model_version = data["model_version"]
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError):  # UnicodeDecodeError and JsonInputError too
         raise _invalid_answer("not the expected JSON") from None
     if version is not None and version != vocabulary_version:
         raise _vocabulary_mismatch()
+    if not isinstance(model_version, str):
+        raise _invalid_answer("model_version is not a string")
     if not isinstance(predictions, list) or len(predictions) != expected:
         raise _invalid_answer("wrong number of predictions")
     out = []
@@ -87,10 +92,28 @@ def decode_answer(body: bytes, vocabulary_version: str, expected: int) -> Endpoi
         if not isinstance(p, dict) or p.get("label") not in ("positive", "negative"):
             raise _invalid_answer("missing label")
         score = p.get("score")
-        if not isinstance(score, int | float) or not 0.0 <= score <= 1.0:
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0.0 <= score <= 1.0:
             raise _invalid_answer("score is not a probability")
-        out.append(Prediction(p["label"], float(score), p.get("explanation")))
-    return EndpointAnswer(str(model_version), out)
+        out.append(Prediction(p["label"], float(score), _explanation(p.get("explanation"))))
+    return EndpointAnswer(model_version, out)
+
+
+def _explanation(value: Any) -> dict[str, Any] | None:
+    """The explanation exactly as the API documents it, or a 502: the page renders its terms and weights."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"positive", "negative"}:
+        raise _invalid_answer("explanation is not a positive and a negative list")
+    for side, terms in value.items():
+        if not isinstance(terms, list) or len(terms) > MAX_EXPLANATION_TERMS:
+            raise _invalid_answer(f"explanation {side} is not a short list")
+        for term in terms:
+            if not isinstance(term, dict) or set(term) != {"term", "weight"} or not isinstance(term["term"], str):
+                raise _invalid_answer("explanation term is malformed")
+            weight = term["weight"]
+            if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
+                raise _invalid_answer("explanation weight is not a finite number")
+    return value
 
 
 def map_client_error(error: ClientError) -> ApiError:

@@ -17,9 +17,9 @@ from lambda_src.endpoint import EndpointAnswer, SageMakerEndpoint, decode_answer
 from lambda_src.errors import ApiError, Response, internal_error
 from lambda_src.http_event import HttpEvent
 from lambda_src.json_log import json_logger
-from lambda_src.review_request import ReviewRequest, parse_review_request
+from lambda_src.review_request import MAX_REVIEW_WORDS, ReviewRequest, parse_review_request
 from lambda_src.settings import Settings
-from lambda_src.tokenizer import SparseVector, Vocabulary
+from lambda_src.tokenizer import SparseVector, TooManyWordsError, Vocabulary
 
 SETTINGS = Settings.from_environ()
 LOGGER = json_logger("lambda_src.handler", SETTINGS.service, SETTINGS.log_level)
@@ -30,15 +30,20 @@ _cold_start = True
 
 def vectorize(request: ReviewRequest) -> list[SparseVector]:
     """Vectors for every review; a review with no known word is refused rather than guessed."""
-    vectors = [VOCABULARY.vectorize(review) for review in request.reviews]
-    for i, vector in enumerate(vectors):
+    vectors = []
+    for i, review in enumerate(request.reviews):
+        where = f'"reviews"[{i}]' if request.batch else "The review"
+        try:
+            vector = VOCABULARY.vectorize(review, max_words=MAX_REVIEW_WORDS)
+        except TooManyWordsError as error:
+            raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "review_too_long", f"{where} has {error}.") from None
         if not vector.indices:
-            where = f'"reviews"[{i}]' if request.batch else "The review"
             raise ApiError(
                 HTTPStatus.UNPROCESSABLE_ENTITY,
                 "no_known_words",
                 f"{where} contains no word the model knows, so it cannot be classified.",
             )
+        vectors.append(vector)
     return vectors
 
 
@@ -93,16 +98,18 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "cold_start": cold_start,
         "method": http_event.method,
     }
+    cors = cors_headers(http_event.header("origin"), SETTINGS.allowed_origins)
+    # Serialising is inside the boundary too: a value json refuses must be a 500 we log, not a raw crash.
     try:
-        response = _classify(http_event, fields)
+        proxy = _classify(http_event, fields).to_proxy(cors)
     except ApiError as error:
         fields["error"] = error.code
-        response = error.to_response()
+        proxy = error.to_response().to_proxy(cors)
     except Exception:
         LOGGER.exception("unhandled error", extra={"fields": fields})
         fields["error"] = "internal_error"
-        response = internal_error().to_response()
-    fields["status"] = int(response.status)
+        proxy = internal_error().to_response().to_proxy(cors)
+    fields["status"] = proxy["statusCode"]
     fields["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     LOGGER.info("request", extra={"fields": fields})
-    return response.to_proxy(cors_headers(http_event.header("origin"), SETTINGS.allowed_origins))
+    return proxy

@@ -2,22 +2,27 @@
 
 Limits (documented in the README):
 - ``MAX_BATCH`` reviews per request; a bigger batch is 413 ``batch_too_large``.
-- ``MAX_REVIEW_CHARS`` characters per review (the longest IMDB review has about 13,700);
-  a longer one is 413 ``review_too_long``.
+- ``MAX_REVIEW_CHARS`` characters per review (the longest IMDB review has about 13,700),
+  and ``MAX_NORMALIZED_CHARS`` once Unicode-normalised (U+FDFA alone becomes 18 characters),
+  checked before tokenising, and ``MAX_REVIEW_WORDS`` words (the longest IMDB review has 2,512),
+  checked before n-grams are built; a longer one is 413 ``review_too_long``.
 - ``MAX_BODY_BYTES`` for the whole body, checked before any parsing.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from lambda_src import strict_json
 from lambda_src.errors import ApiError
+from lambda_src.tokenizer import normalized_length_bound
 
 MAX_BATCH = 25
 MAX_REVIEW_CHARS = 20_000
+MAX_NORMALIZED_CHARS = 20_000
+MAX_REVIEW_WORDS = 5_000
 MAX_BODY_BYTES = 1_048_576
 JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain"
@@ -78,26 +83,41 @@ def _check_review(review: Any, where: str) -> str:
             "review_too_long",
             f"{where} has {len(review)} characters; the limit is {MAX_REVIEW_CHARS}.",
         )
+    normalized = normalized_length_bound(review)
+    if normalized > MAX_NORMALIZED_CHARS:
+        raise ApiError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "review_too_long",
+            f"{where} becomes {normalized} characters once Unicode-normalised; the limit is {MAX_NORMALIZED_CHARS}.",
+        )
     if not review.strip():
         raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "empty_review", f"{where} is empty or only whitespace.")
     return review
 
 
+def _names(fields: list[str]) -> str:
+    """Up to five field names the client sent, each cut short: a key may be 300 kB long."""
+    more = f" and {len(fields) - 5} more" if len(fields) > 5 else ""
+    return ", ".join(strict_json.quote(name) for name in fields[:5]) + more
+
+
 def _from_json(text: str, explain_query: str | None) -> ReviewRequest:
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise _bad_request("invalid_json", "The body is not valid JSON.") from None
+        data = strict_json.loads(text)
+    except strict_json.JsonInputError as error:
+        if error.kind == strict_json.DUPLICATE_KEY:
+            raise _bad_request("duplicate_field", f"The body has a {error}; send each field once.") from None
+        raise _bad_request("invalid_json", f"The body is not valid JSON ({error}).") from None
     if not isinstance(data, dict):
         raise _bad_request("invalid_json_object", 'The body must be a JSON object such as {"review": "..."}.')
     unknown = sorted(set(data) - _FIELDS)
     if "review" in data and "reviews" in data:
         raise _bad_request("conflicting_fields", 'Send either "review" or "reviews", not both.')
     if "review" not in data and "reviews" not in data:
-        hint = f" (unknown fields: {', '.join(unknown[:5])})" if unknown else ""
+        hint = f" (unknown fields: {_names(unknown)})" if unknown else ""
         raise _bad_request("missing_field", f'The body needs a "review" string or a "reviews" list{hint}.')
     if unknown:
-        raise _bad_request("unknown_field", f"Unknown fields: {', '.join(unknown[:5])}.")
+        raise _bad_request("unknown_field", f"Unknown fields: {_names(unknown)}.")
     explain = data.get("explain", _explain_flag(explain_query))
     if not isinstance(explain, bool):
         raise _bad_request("invalid_field_type", '"explain" must be true or false.')

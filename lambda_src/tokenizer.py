@@ -61,6 +61,20 @@ def normalize(text: str) -> str:
     return text.casefold()
 
 
+def normalized_length_bound(text: str) -> int:
+    """An upper bound of ``len(normalize(text))`` that costs little more than reading ``text``.
+
+    NFKD can expand a character up to 18-fold (U+FDFA) and entities such as ``&#xFDFA;`` feed
+    it, so a review within the character limit can become ten times longer before it is
+    tokenised. Callers check this bound against their limit before tokenising; it uses only
+    the C-speed steps of ``normalize`` (unescape, NFKD, casefold) and skips the per-character
+    accent filter, which only shortens the text.
+    """
+    if text.isascii() and "&" not in text:
+        return len(text)  # tag removal and ASCII case folding never lengthen it
+    return len(unicodedata.normalize("NFKD", html.unescape(text)).casefold())
+
+
 def _split_contraction(word: str) -> Iterable[str]:
     """Keep negations as the word "not" and drop possessive "'s"; keep "i'm", "you're" whole."""
     if word in _IRREGULAR_NEGATIONS:
@@ -86,9 +100,22 @@ def words(text: str) -> list[str]:
 DEFAULT_SETTINGS = TokenizerSettings()
 
 
+class TooManyWordsError(ValueError):
+    """A text with more words than the caller allows; raised before its n-grams are built."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"{count} words; the limit is {limit}")
+        self.count = count
+        self.limit = limit
+
+
 def analyze(text: str, settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[str]:
     """All n-grams of a text in order, n from ``ngram_min`` to ``ngram_max``, joined by spaces."""
-    tokens = words(text)
+    return ngrams(words(text), settings)
+
+
+def ngrams(tokens: Sequence[str], settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[str]:
+    """The n-grams of a token list, as ``analyze`` returns them."""
     grams: list[str] = []
     for n in range(settings.ngram_min, settings.ngram_max + 1):
         grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
@@ -129,11 +156,19 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def vectorize(self, text: str) -> SparseVector:
-        """The sparse vector of ``text``; unknown n-grams are dropped."""
+    def vectorize(self, text: str, max_words: int | None = None) -> SparseVector:
+        """The sparse vector of ``text``; unknown n-grams are dropped.
+
+        With ``max_words``, a text with more words raises ``TooManyWordsError`` before any n-gram
+        is built: n-grams and lookups are most of the cost, and "! ! ! ..." has a word every two
+        characters where real reviews have one every five or six.
+        """
+        tokens = words(text)
+        if max_words is not None and len(tokens) > max_words:
+            raise TooManyWordsError(len(tokens), max_words)
         counts: dict[int, int] = {}
         index = self.index
-        for gram in analyze(text, self.settings):
+        for gram in ngrams(tokens, self.settings):
             i = index.get(gram)
             if i is not None:
                 counts[i] = counts.get(i, 0) + 1

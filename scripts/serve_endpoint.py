@@ -12,18 +12,24 @@ imported, ``model_fn`` runs once per gunicorn worker and each request goes throu
   ``sagemaker-runtime`` client with ``endpoint_url`` works; a container error becomes what
   AWS sends, HTTP 424 ``ModelError`` with ``OriginalStatusCode`` and ``OriginalMessage``.
 
+A body over ``MAX_REQUEST_BYTES`` (InvokeEndpoint's 6 MB payload limit) is refused with 413
+before it is read. A model.tar.gz is extracted into a cache only its user can write, because
+the server imports and runs the code it finds there.
+
 (The container's own serving package, sagemaker-containers, does not import on Python 3.11.)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib
 import json
 import logging
 import os
 import shutil
+import stat
 import sys
 import tarfile
 import tempfile
@@ -35,29 +41,54 @@ from typing import Any
 
 from flask import Flask, Response, request
 from gunicorn.app.base import BaseApplication
+from werkzeug.exceptions import RequestEntityTooLarge
 
 LOGGER = logging.getLogger(__name__)
 # The content types the container hands to input_fn as text (sagemaker-containers' UTF8_TYPES).
 UTF8_TYPES = ("application/json", "text/csv")
 DEFAULT_ACCEPT = "application/json"
 FAKE_ACCOUNT = "000000000000"
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
+
+
+def default_cache_root() -> Path:
+    """Per-user, so another user of the machine cannot plant a model (code we would import) there."""
+    return Path(tempfile.gettempdir()) / f"imdb-sentiment-endpoint-{os.getuid()}"
+
+
+def private_directory(path: Path) -> Path:
+    """``path`` as a directory only this user can use (created 0700), or SystemExit saying why not.
+
+    A directory someone else owns or may write, or a symlink to one, could hold a planted
+    model; it is refused rather than trusted or silently fixed.
+    """
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700, parents=True)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode):
+        raise SystemExit(f"model cache {path} is not a directory (a symlink or file): refusing to use it")
+    if info.st_uid != os.getuid():
+        raise SystemExit(f"model cache {path} belongs to uid {info.st_uid}, not to you: refusing to use it")
+    if info.st_mode & 0o077:
+        mode = stat.filemode(info.st_mode)
+        raise SystemExit(f"model cache {path} is open to other users (mode {mode}): chmod 700 it")
+    return path
 
 
 def resolve_model_dir(model: Path, cache_root: Path | None = None) -> Path:
     """An extracted model directory; a model.tar.gz is unpacked once into a cache keyed by its hash.
 
     Extraction goes to a private directory renamed into place, so servers started together
-    never see a half-extracted model.
+    never see a half-extracted model. The cache root must be private to this user.
     """
     if model.is_dir():
         return model.resolve()
     if not model.is_file():
         raise SystemExit(f"model not found: {model} (run `make train` or pass --model)")
     digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
-    root = cache_root or Path(tempfile.gettempdir()) / "imdb-sentiment-endpoint"
+    root = private_directory(cache_root or default_cache_root())
     target = root / digest
     if not target.is_dir():
-        root.mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=root))
         with tarfile.open(model, "r:*") as archive:
             archive.extractall(partial, filter="data")
@@ -170,6 +201,17 @@ def create_app(model_dir: Path, program: str = "inference.py", endpoint_name: st
     server = ModelServer(model_dir, program)
     region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error: RequestEntityTooLarge) -> Response:
+        message = f"Request body is over the {MAX_REQUEST_BYTES}-byte payload limit."
+        if request.path.startswith("/endpoints/"):  # the runtime API refuses it itself, as a ValidationError
+            body = json.dumps({"message": message})
+            return Response(body, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"x-amzn-ErrorType": "ValidationError"},
+                            content_type="application/json")  # fmt: skip
+        return Response(json.dumps({"error": message}), HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                        content_type="application/json")  # fmt: skip
 
     def run_model() -> Answer:
         accept = request.headers.get("Accept") or DEFAULT_ACCEPT
@@ -228,7 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=workers, help="gunicorn worker processes")
     parser.add_argument("--timeout", type=int, default=timeout, help="worker timeout in seconds (SageMaker allows 60)")
     parser.add_argument("--endpoint-name", help="answer only this name on /endpoints/<name>/invocations")
-    parser.add_argument("--cache-dir", type=Path, help="where a model.tar.gz is extracted (default: the temp dir)")
+    parser.add_argument(
+        "--cache-dir", type=Path, help="where a model.tar.gz is extracted; must be yours alone (default: a 0700 "
+        "directory per user under the temp dir)"
+    )  # fmt: skip
     return parser
 
 

@@ -1,5 +1,9 @@
 """Shared fixtures: the real IMDB data and trained models, sample API Gateway events, a fake Lambda
-context, the handler built from an environment and the local SageMaker endpoint serving the model."""
+context, the handler built from an environment and the local SageMaker endpoint serving the model.
+
+Hypothesis profiles: ``ci`` (the default, what `make test` runs) and ``thorough`` (at least 10,000
+examples per property, what `make fuzz` runs), chosen with ``HYPOTHESIS_PROFILE``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import copy
 import importlib
 import importlib.util
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -19,13 +24,25 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from sklearn.linear_model import LogisticRegression
 
+from lambda_src.tokenizer import TokenizerSettings, Vocabulary, analyze
 from training import data
+from training.artifacts import model_version, write_model
 from training.cli import main as train_main
 
 # Chromium driven by Playwright, for tests/browser/ and the page's real-API test beside the local stack fixture.
 pytest_plugins = ["tests.browser.fixtures"]
+
+# Function-scoped fixtures (a handler per test) are shared by a property's examples like a warm container.
+_PROPERTY_DEFAULTS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+hypothesis_settings.register_profile("ci", max_examples=300, **_PROPERTY_DEFAULTS)
+hypothesis_settings.register_profile("thorough", max_examples=10_000, **_PROPERTY_DEFAULTS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = Path(__file__).resolve().parent / "events"
@@ -191,6 +208,46 @@ def load_inference(model_dir: Path) -> ModuleType:
         sys.path.remove(code)
         del sys.modules["inference"]
     return module
+
+
+TINY_REVIEWS = [
+    ("a wonderful film, i loved it", 1),
+    ("great acting and a moving story", 1),
+    ("brilliant, beautiful and superb", 1),
+    ("an awful, boring film", 0),
+    ("terrible acting, a waste of time", 0),
+    ("a bad plot; i hated it", 0),
+]
+
+
+def build_tiny_model(folder: Path) -> Path:
+    """A real logistic regression fitted on six reviews, written unpacked in the model.tar.gz layout.
+
+    For unit and property tests of inference.py and serve_endpoint.py: the same code paths as the
+    full model (model_fn, real scores and explanations) in milliseconds instead of a training run.
+    """
+    settings = TokenizerSettings(1, 2)
+    vocabulary = Vocabulary(tuple(sorted({g for text, _ in TINY_REVIEWS for g in _grams(text, settings)})), settings)
+    matrix = np.array(
+        [[1.0 if t in _grams(text, settings) else 0.0 for t in vocabulary.terms] for text, _ in TINY_REVIEWS]
+    )
+    fitted = LogisticRegression(C=10.0, random_state=0).fit(matrix, [label for _, label in TINY_REVIEWS])
+    coef, intercept = fitted.coef_[0], float(fitted.intercept_[0])
+    version = model_version(vocabulary.version, coef, intercept)
+    vocabulary = Vocabulary(vocabulary.terms, settings, model_version=version)
+    model_dir = folder / "model"
+    write_model(folder, vocabulary, coef, {"intercept": intercept, "model_version": version}, model_dir=model_dir)
+    return model_dir
+
+
+def _grams(text: str, settings: TokenizerSettings) -> set[str]:
+    return set(analyze(text, settings))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny real model unpacked (``code/``, ``vocabulary.json``, ``coef.npy``) as the container sees it."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))
 
 
 def read_metrics(artifacts: Path) -> dict:

@@ -5,6 +5,11 @@ The container calls ``model_fn`` once, then ``input_fn`` -> ``predict_fn`` -> ``
 request. ``input_fn`` only parses (it never sees the model); everything that depends on the
 model (vocabulary version, vector length, index range) is checked in ``predict_fn``.
 
+Every limit is checked before the work it bounds: the body's size first, then instances,
+rows and columns while they are read (``strict_json`` stops at the object cap, ``data_lines``
+at the row cap), and a text's normalised length before it is tokenised. Malformed or oversized
+input is an ``InferenceError`` (4xx), never a 500.
+
 The model is stored version-free (``coef.npy`` and ``metadata.json``) and rebuilt here as a
 scikit-learn ``LogisticRegression``, so it loads under the serving image's numpy and
 scikit-learn whatever versions trained it.
@@ -12,9 +17,11 @@ scikit-learn whatever versions trained it.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,14 +30,20 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from lambda_src.tokenizer import Vocabulary
+from lambda_src import strict_json
+from lambda_src.tokenizer import TooManyWordsError, Vocabulary, normalized_length_bound
 
 logger = logging.getLogger(__name__)
 
 JSON = "application/json"
 CSV = "text/csv"
 TEXT = "text/plain"
+MAX_BODY_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's own payload limit (real-time; serverless allows 4 MB)
 MAX_INSTANCES = 256
+MAX_CSV_COLUMNS = 1_000_000  # ten times the vocabulary; a dense row must match it exactly anyway
+MAX_TEXT_CHARS = 20_000  # the Lambda's limits (lambda_src/review_request.py) for raw text
+MAX_NORMALIZED_CHARS = 20_000
+MAX_TEXT_WORDS = 5_000
 EXPLAIN_TERMS = 5
 
 
@@ -38,6 +51,10 @@ class InferenceError(ValueError):
     """A request the model cannot answer; ``status_code`` is the HTTP status a server should use."""
 
     status_code = 400
+
+
+class PayloadTooLargeError(InferenceError):
+    status_code = 413
 
 
 class UnsupportedContentTypeError(InferenceError):
@@ -76,7 +93,7 @@ class ParsedRequest:
     """A request as ``input_fn`` understood it, before any model is involved."""
 
     sparse_rows: list[tuple[list[int], list[float]]] = field(default_factory=list)
-    dense_rows: list[list[float]] = field(default_factory=list)
+    dense_rows: list[np.ndarray] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     vocabulary_version: str | None = None
     explain: bool = False
@@ -101,16 +118,17 @@ def model_fn(model_dir: str) -> SentimentModel:
 def input_fn(input_data: bytes | str, content_type: str) -> ParsedRequest:
     """Parse a request body; raise ``InferenceError`` subclasses with a clear message."""
     media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type not in (JSON, CSV, TEXT):
+        raise UnsupportedContentTypeError(
+            f"unsupported content type {strict_json.quote(content_type)}: use {JSON}, {CSV} or {TEXT}"
+        )
+    check_body_size(input_data)
     text = _decode(input_data)
     if media_type == JSON:
         return _parse_json(text)
     if media_type == CSV:
         return _parse_csv(text)
-    if media_type == TEXT:
-        if not text.strip():
-            raise InferenceError("empty input: the review text is empty")
-        return ParsedRequest(texts=[text])
-    raise UnsupportedContentTypeError(f"unsupported content type {content_type!r}: use {JSON}, {CSV} or {TEXT}")
+    return ParsedRequest(texts=[check_text(text)])
 
 
 def predict_fn(data: ParsedRequest, model: SentimentModel) -> dict[str, Any]:
@@ -139,8 +157,56 @@ def output_fn(prediction: dict[str, Any], accept: str) -> bytes:
     """Serialise predictions as JSON, the only response type."""
     accepted = [part.split(";")[0].strip().lower() for part in (accept or JSON).split(",")]
     if not any(media in (JSON, "*/*", "application/*") for media in accepted):
-        raise UnsupportedAcceptError(f"unsupported accept type {accept!r}: responses are {JSON}")
+        raise UnsupportedAcceptError(f"unsupported accept type {strict_json.quote(accept)}: responses are {JSON}")
     return json.dumps(prediction).encode("utf-8")
+
+
+def check_body_size(input_data: bytes | str) -> None:
+    """413 for a body over ``MAX_BODY_BYTES``, before it is decoded or parsed."""
+    size = len(input_data.encode("utf-8", "surrogatepass")) if isinstance(input_data, str) else len(input_data)
+    if size > MAX_BODY_BYTES:
+        raise PayloadTooLargeError(f"body too large: {size} bytes, the limit is {MAX_BODY_BYTES}")
+
+
+def check_text(text: str) -> str:
+    """A review to tokenise here, within the Lambda's limits on its raw and its normalised length."""
+    if not text.strip():
+        raise InferenceError("empty input: the review text is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise PayloadTooLargeError(f"review too long: {len(text)} characters, the limit is {MAX_TEXT_CHARS}")
+    normalized = normalized_length_bound(text)
+    if normalized > MAX_NORMALIZED_CHARS:
+        raise PayloadTooLargeError(
+            f"review too long: {normalized} characters once normalised, the limit is {MAX_NORMALIZED_CHARS}"
+        )
+    return text
+
+
+def load_json(text: str, max_objects: int) -> Any:
+    """Strict JSON (no duplicate keys, NaN, huge numbers or deep nesting), stopped after ``max_objects``."""
+    try:
+        return strict_json.loads(text, max_objects=max_objects)
+    except strict_json.JsonInputError as exc:
+        if exc.kind == strict_json.TOO_MANY_OBJECTS:
+            raise PayloadTooLargeError(f"too many instances: {exc}") from None
+        raise InferenceError(f"invalid JSON: {exc}") from None
+
+
+def data_lines(text: str, max_rows: int) -> Iterator[tuple[int, str]]:
+    """(line number, line) of each non-blank line, read lazily; 413 once there are more than ``max_rows``.
+
+    For line-based formats (CSV here): a body is refused at row ``max_rows + 1`` instead of
+    after all of it has been split and parsed.
+    """
+    rows = 0
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        rows += 1
+        if rows > max_rows:
+            raise PayloadTooLargeError(f"too many rows: more than {max_rows}")
+        yield number, line
 
 
 def _decode(input_data: bytes | str) -> str:
@@ -153,17 +219,14 @@ def _decode(input_data: bytes | str) -> str:
 
 
 def _parse_json(text: str) -> ParsedRequest:
-    try:
-        body = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InferenceError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    body = load_json(text, max_objects=MAX_INSTANCES + 1)  # the instances and the body itself
     if not isinstance(body, dict) or not isinstance(body.get("instances"), list):
         raise InferenceError('JSON body must be an object with an "instances" list')
     instances = body["instances"]
     if not instances:
         raise InferenceError('empty input: "instances" is empty')
     if len(instances) > MAX_INSTANCES:
-        raise InferenceError(f"too many instances: {len(instances)} > {MAX_INSTANCES}")
+        raise PayloadTooLargeError(f"too many instances: {len(instances)} > {MAX_INSTANCES}")
     version = body.get("vocabulary_version")
     if not isinstance(version, str) or not version:
         raise InferenceError('"vocabulary_version" (string) is required with sparse instances')
@@ -196,34 +259,39 @@ def _parse_instance(position: int, instance: Any) -> tuple[list[int], list[float
 
 
 def _parse_csv(text: str) -> ParsedRequest:
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    """Dense rows of equal width, each counted before it is split and stored as a float array."""
+    rows: list[np.ndarray] = []
+    for number, line in data_lines(text, MAX_INSTANCES):
+        width = line.count(",") + 1
+        if width > MAX_CSV_COLUMNS:
+            raise PayloadTooLargeError(f"CSV line {number} has {width} values, the limit is {MAX_CSV_COLUMNS}")
+        if rows and width != len(rows[0]):
+            raise InferenceError(f"CSV line {number} has {width} values, the first row has {len(rows[0])}")
         try:
-            row = [float(cell) for cell in line.split(",")]
-        except ValueError as exc:
-            raise InferenceError(f"CSV line {number}: {exc}") from exc
-        if not all(math.isfinite(v) for v in row):
+            row = np.array(line.split(","), dtype=np.float64)
+        except (ValueError, OverflowError):
+            raise InferenceError(f"CSV line {number}: values must be numbers") from None
+        if not np.isfinite(row).all():
             raise InferenceError(f"CSV line {number}: values must be finite numbers")
         rows.append(row)
     if not rows:
         raise InferenceError("empty input: no CSV rows")
-    if len(rows) > MAX_INSTANCES:
-        raise InferenceError(f"too many rows: {len(rows)} > {MAX_INSTANCES}")
     return ParsedRequest(dense_rows=rows)
 
 
 def _to_matrix(data: ParsedRequest, model: SentimentModel) -> sparse.csr_matrix:
     n = model.n_features
     if data.texts:
-        vectors = [model.vocabulary.vectorize(text) for text in data.texts]
+        try:
+            vectors = [model.vocabulary.vectorize(text, max_words=MAX_TEXT_WORDS) for text in data.texts]
+        except TooManyWordsError as exc:
+            raise PayloadTooLargeError(f"review too long: {exc}") from None
         rows = [(v.indices, v.values) for v in vectors]
     elif data.dense_rows:
         for number, row in enumerate(data.dense_rows, start=1):
             if len(row) != n:
                 raise InferenceError(f"CSV row {number} has {len(row)} values, the model expects {n}")
-        return sparse.csr_matrix(np.asarray(data.dense_rows, dtype=np.float64))
+        return sparse.csr_matrix(np.vstack(data.dense_rows))
     else:
         rows = data.sparse_rows
     for position, (indices, _) in enumerate(rows):

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from lambda_src.review_request import MAX_BATCH, MAX_BODY_BYTES, MAX_REVIEW_CHARS
+from lambda_src.review_request import (
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    MAX_NORMALIZED_CHARS,
+    MAX_REVIEW_CHARS,
+    MAX_REVIEW_WORDS,
+)
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
 
 ALLOWED_ORIGIN = "https://app.example.com"  # the Origin of tests/events and make_handler's ALLOWED_ORIGINS
@@ -65,6 +71,25 @@ BAD_REQUESTS = [
     ("no body", None, "application/json", 400, "empty_body"),
     ("invalid json", '{"review": "good"', "application/json", 400, "invalid_json"),
     ("deeply nested json", "[" * 100_000, "application/json", 400, "invalid_json"),
+    ("NaN", '{"review": "good", "explain": NaN}', "application/json", 400, "invalid_json"),
+    ("Infinity", '{"reviews": ["good"], "explain": -Infinity}', "application/json", 400, "invalid_json"),
+    ("1e400", '{"review": "good", "explain": 1e400}', "application/json", 400, "invalid_json"),
+    ("10**400", '{"review": "good", "explain": ' + "1" + "0" * 400 + "}", "application/json", 400, "invalid_json"),
+    (
+        "5,000-digit integer",
+        '{"review": "good", "explain": ' + "9" * 5000 + "}",
+        "application/json",
+        400,
+        "invalid_json",
+    ),
+    ("duplicate field", '{"review": "good", "review": "awful"}', "application/json", 400, "duplicate_field"),
+    (
+        "duplicate nested",
+        '{"reviews": ["good"], "explain": true, "explain": false}',
+        "application/json",
+        400,
+        "duplicate_field",
+    ),
     ("json list", j(["good"]), "application/json", 400, "invalid_json_object"),
     ("json string", j("good"), "application/json", 400, "invalid_json_object"),
     ("invalid utf-8", b'{"review": "\xff\xfe"}', "application/json", 400, "invalid_utf8"),
@@ -87,6 +112,24 @@ BAD_REQUESTS = [
     ("review too long", j({"review": "g" * (MAX_REVIEW_CHARS + 1)}), "application/json", 413, "review_too_long"),
     ("text too long", "g" * (MAX_REVIEW_CHARS + 1), "text/plain", 413, "review_too_long"),
     ("body too large", "g" * (MAX_BODY_BYTES + 1), "text/plain", 413, "body_too_large"),
+    ("U+FDFA expands 18-fold", j({"review": "\ufdfa" * 13_900}), "application/json", 413, "review_too_long"),
+    (
+        "just over once normalised",
+        "\ufdfa" * (MAX_NORMALIZED_CHARS // 18) + "xyz",
+        "text/plain",
+        413,
+        "review_too_long",
+    ),
+    ("entities that expand", "&#xFDFA;" * 2_000, "text/plain", 413, "review_too_long"),
+    ("too many words", "! " * (MAX_REVIEW_WORDS + 1), "text/plain", 413, "review_too_long"),
+    (
+        "too many words in batch",
+        j({"reviews": ["good", "a " * (MAX_REVIEW_WORDS + 1)]}),
+        "application/json",
+        413,
+        "review_too_long",
+    ),
+    ("expanding item in batch", j({"reviews": ["good", "\ufdfa" * 1_200]}), "application/json", 413, "review_too_long"),
     ("no known words", j({"review": "zzz qqq xyzzy"}), "application/json", 422, "no_known_words"),
     ("no known words in batch", j({"reviews": ["good", "zzz"]}), "application/json", 422, "no_known_words"),
     ("only punctuation", "!!! ??? ...", "text/plain", 422, "no_known_words"),
@@ -213,3 +256,60 @@ def test_an_unexpected_exception_is_a_500_without_details(capsys, handler, load_
     assert headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
     logged = capsys.readouterr().out
     assert "RuntimeError" in logged  # the traceback is in the log, not in the response
+
+
+def test_a_review_at_the_normalised_limit_is_classified_not_refused(handler, load_event, lambda_context):
+    review = "good " + "\ufdfa" * ((MAX_NORMALIZED_CHARS - 5) // 18)
+    status, _, error = call(handler, post(load_event, j({"review": review})), lambda_context)
+    assert status == 503 and error["error"] == "endpoint_unavailable"  # got past every limit to the endpoint
+
+
+def test_a_review_of_the_most_words_allowed_is_classified(handler, load_event, lambda_context):
+    status, _, error = call(
+        handler, post(load_event, "! " * (MAX_REVIEW_WORDS - 1) + "good", "text/plain"), lambda_context
+    )
+    assert status == 503 and error["error"] == "endpoint_unavailable"
+
+
+def test_client_input_in_error_messages_is_cut_short(handler, load_event, lambda_context):
+    huge_name = "x" * 300_000
+    for body in (j({huge_name: 1}), j({"review": "good", huge_name: 1})):
+        _, _, error = call(handler, post(load_event, body), lambda_context)
+        assert error["error"] in ("missing_field", "unknown_field")
+        assert len(error["message"]) < 200 and "300000 characters" in error["message"]
+
+
+class FixedEndpoint:
+    """Stands in for the endpoint call and answers with the given body."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def invoke(self, _body: bytes) -> bytes:
+        return self.body
+
+
+def logged_statuses(capsys) -> list[int]:
+    return [json.loads(line)["status"] for line in capsys.readouterr().out.splitlines() if '"status"' in line]
+
+
+def test_a_nan_in_the_endpoints_explanation_is_a_502_logged_as_502(capsys, handler, load_event, lambda_context):
+    answer = (
+        '{"model_version": "m", "predictions": [{"label": "positive", "score": 0.9,'
+        ' "explanation": {"positive": [{"term": "good", "weight": NaN}], "negative": []}}]}'
+    )
+    handler.ENDPOINT = FixedEndpoint(answer.encode())
+    status, _, error = call(handler, post(load_event, j({"review": "good", "explain": True})), lambda_context)
+    assert (status, error["error"]) == (502, "invalid_model_response")
+    assert logged_statuses(capsys) == [502]
+
+
+def test_a_response_json_cannot_serialise_is_a_500_logged_as_500(
+    capsys, handler, load_event, lambda_context, monkeypatch
+):
+    handler.ENDPOINT = FixedEndpoint(b'{"model_version": "m", "predictions": [{"label": "positive", "score": 0.9}]}')
+    monkeypatch.setattr(handler, "format_answer", lambda _request, _answer: {"score": float("nan")})
+    status, headers, error = call(handler, post(load_event, j({"review": "good"})), lambda_context)
+    assert (status, error["error"]) == (500, "internal_error")
+    assert headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    assert logged_statuses(capsys) == [500]

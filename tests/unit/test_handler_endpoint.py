@@ -56,9 +56,31 @@ def answer(**fields: object) -> bytes:
     return json.dumps({**data, **fields}).encode()
 
 
+def explained(explanation: object) -> bytes:
+    return answer(predictions=[{"label": "negative", "score": 0.1, "explanation": explanation}])
+
+
+GOOD_EXPLANATION = {"positive": [{"term": "good", "weight": 0.5}], "negative": [{"term": "dull", "weight": -1}]}
+BAD_EXPLANATIONS = [
+    "positive",
+    [],
+    {"positive": []},
+    {"positive": [], "negative": [], "neutral": []},
+    {"positive": {}, "negative": []},
+    {"positive": [{"term": "good"}], "negative": []},
+    {"positive": [{"term": 5, "weight": 0.5}], "negative": []},
+    {"positive": [{"term": "good", "weight": "0.5"}], "negative": []},
+    {"positive": [{"term": "good", "weight": True}], "negative": []},
+    {"positive": [{"term": "good", "weight": 0.5, "extra": 1}], "negative": []},
+    {"positive": [["good", 0.5]], "negative": []},
+    {"positive": [{"term": "good", "weight": 0.5}] * 51, "negative": []},
+]
+
+
 def test_a_good_answer_is_decoded():
     decoded = decode_answer(answer(), "v1", 1)
     assert decoded.model_version == "m1" and decoded.predictions[0].score == 0.9
+    assert decode_answer(explained(GOOD_EXPLANATION), "v1", 1).predictions[0].explanation == GOOD_EXPLANATION
 
 
 @pytest.mark.parametrize(
@@ -71,8 +93,19 @@ def test_a_good_answer_is_decoded():
         (b"<html>oops</html>", "invalid_model_response"),
         (b'{"predictions": []}', "invalid_model_response"),
         (b"[]", "invalid_model_response"),
+        (b"\xff\xfe", "invalid_model_response"),
+        (answer(model_version=["m1"]), "invalid_model_response"),
+        (answer(predictions=[{"label": "positive", "score": True}]), "invalid_model_response"),
+        (answer().replace(b"0.9", b"NaN"), "invalid_model_response"),
+        (answer().replace(b"0.9", b"1e400"), "invalid_model_response"),
+        (answer().replace(b'"m1"', b'"m1", "model_version": "m2"'), "invalid_model_response"),
+        *((explained(explanation), "invalid_model_response") for explanation in BAD_EXPLANATIONS),
+        (explained({"positive": [], "negative": []}).replace(b"[]}", b'[{"term": "x", "weight": NaN}]}'),
+         "invalid_model_response"),
+        (explained({"positive": [], "negative": []}).replace(b"[]}", b'[{"term": "x", "weight": -Infinity}]}'),
+         "invalid_model_response"),
     ],
-)
+)  # fmt: skip
 def test_an_unexpected_answer_is_never_passed_on(body, code):
     with pytest.raises(ApiError) as raised:
         decode_answer(body, "v1", 1)

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lambda_src.tokenizer import TokenizerSettings, Vocabulary, analyze, normalize, words
+from lambda_src.tokenizer import (
+    TokenizerSettings,
+    TooManyWordsError,
+    Vocabulary,
+    analyze,
+    normalize,
+    normalized_length_bound,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,6 +103,7 @@ def test_duplicate_terms_are_rejected() -> None:
         Vocabulary(("a", "a"), TokenizerSettings())
 
 
+@pytest.mark.fuzz
 @given(st.text(max_size=400))
 def test_any_text_gives_a_valid_sparse_vector(text: str) -> None:
     vocabulary = make_vocabulary(binary=False)
@@ -103,3 +112,24 @@ def test_any_text_gives_a_valid_sparse_vector(text: str) -> None:
     assert all(0 <= i < len(vocabulary) for i in vector.indices)
     assert all(v >= 1 for v in vector.values)
     assert all(" " not in w and w == w.casefold() for w in words(text))
+
+
+@pytest.mark.fuzz
+@given(st.text(st.characters(exclude_categories=()), max_size=60) | st.lists(st.sampled_from(
+    ["\ufdfa", "&#xFDFA;", "&#65018", "&amp;", "<b>", "\u0345", "\u00b4", "ß", "İ", "ﬃ", "é", "\u0301", "x"]
+)).map("".join))  # fmt: skip
+def test_the_normalised_length_bound_is_never_below_the_real_length(text: str) -> None:
+    """The Lambda and the endpoint refuse a review by this bound before tokenising: it must never be low."""
+    assert normalized_length_bound(text) >= len(normalize(text))
+
+
+@pytest.mark.parametrize(("text", "length"), [("plain ascii", 11), ("\ufdfa" * 3, 54), ("&#xFDFA;", 18)])
+def test_the_normalised_length_bound_of_known_expansions(text: str, length: int) -> None:
+    assert normalized_length_bound(text) == length
+
+
+def test_vectorize_refuses_more_words_than_allowed_and_counts_as_analyze_does() -> None:
+    vocabulary = make_vocabulary(binary=False)
+    assert vocabulary.vectorize("good film " * 3, max_words=6) == vocabulary.vectorize("good film " * 3)
+    with pytest.raises(TooManyWordsError, match="7 words; the limit is 6"):
+        vocabulary.vectorize("good film " * 3 + "!", max_words=6)

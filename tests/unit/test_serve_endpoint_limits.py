@@ -1,0 +1,82 @@
+"""serve_endpoint.py: a request over the payload limit is a 413 before it is read, and a model.tar.gz is
+only extracted into (and served from) a cache directory private to the user."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from scripts import serve_endpoint
+from scripts.serve_endpoint import MAX_REQUEST_BYTES, create_app, private_directory, resolve_model_dir
+
+
+@pytest.fixture(scope="module")
+def client(tiny_model_dir: Path):
+    return create_app(tiny_model_dir, endpoint_name="imdb-sentiment").test_client()
+
+
+@pytest.fixture(scope="module")
+def tiny_model_tar(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tiny-tar") / "model.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        for member in sorted(tiny_model_dir.rglob("*")):
+            tar.add(member, arcname=str(member.relative_to(tiny_model_dir)), recursive=False)
+    return path
+
+
+def test_a_body_over_the_limit_is_a_json_413(client):
+    response = client.post("/invocations", data=b" " * (MAX_REQUEST_BYTES + 1), content_type="text/plain")
+    assert response.status_code == 413 and "payload limit" in response.get_json()["error"]
+
+
+def test_the_runtime_api_refuses_it_as_aws_does(client):
+    response = client.post(
+        "/endpoints/imdb-sentiment/invocations", data=b"1" * (MAX_REQUEST_BYTES + 1), content_type="text/csv"
+    )
+    assert response.status_code == 413 and response.headers["x-amzn-ErrorType"] == "ValidationError"
+    assert response.get_json()["message"]
+
+
+def test_a_body_at_the_limit_reaches_the_model(client):
+    body = b"good film" + b" " * (MAX_REQUEST_BYTES - 9)
+    response = client.post("/invocations", data=body, content_type="text/plain")
+    assert response.status_code == 413 and "review too long" in response.get_json()["error"]  # inference.py's own
+
+
+def test_the_default_cache_is_per_user_and_private(tiny_model_tar, monkeypatch, tmp_path):
+    monkeypatch.setattr(serve_endpoint.tempfile, "gettempdir", lambda: str(tmp_path))
+    model_dir = resolve_model_dir(tiny_model_tar)
+    root = tmp_path / f"imdb-sentiment-endpoint-{os.getuid()}"
+    assert model_dir.parent == root and (model_dir / "code" / "inference.py").is_file()
+    info = os.lstat(root)
+    assert stat.S_IMODE(info.st_mode) == 0o700 and info.st_uid == os.getuid()
+
+
+@pytest.mark.parametrize("problem", ["open to others", "someone else's", "symlink", "a file"])
+def test_a_cache_directory_others_could_write_is_refused(tiny_model_tar, tmp_path, problem):
+    cache = tmp_path / "cache"
+    if problem == "symlink":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        cache.symlink_to(tmp_path / "elsewhere")
+    elif problem == "a file":
+        cache.write_text("")
+    else:
+        cache.mkdir(mode=0o700)
+        if problem == "open to others":
+            cache.chmod(0o777)
+        else:
+            if os.getuid() != 0:
+                pytest.skip("changing a directory's owner needs root")
+            os.chown(cache, 4242, 4242)
+    with pytest.raises(SystemExit, match="refusing|open to other users"):
+        resolve_model_dir(tiny_model_tar, cache)
+    assert not any(p.name.endswith("inference.py") for p in tmp_path.rglob("*"))
+
+
+def test_a_missing_cache_directory_is_created_private(tmp_path):
+    created = private_directory(tmp_path / "a" / "b")
+    assert stat.S_IMODE(os.lstat(created).st_mode) == 0o700
