@@ -18,7 +18,14 @@ LOCAL_AWS := $(PY) -m scripts.local_aws
 TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-remote remote-venv package serve test test-unit test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack
+
+# `make score` needs both paths; checked before its prerequisites (which may train) run.
+ifneq ($(filter score,$(MAKECMDGOALS)),)
+ifeq ($(and $(INPUT),$(OUTPUT)),)
+$(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
+endif
+endif
+.PHONY: help install train train-remote remote-venv package serve score test test-unit test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +60,9 @@ package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.z
 
 serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on :8080
 	$(PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
+
+score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS=--explain]
+	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
 
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins) and .venv-lambda
 	$(LOCAL_AWS) install
@@ -106,7 +116,7 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, then load through `up`
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 	$(MAKE) bench-stack
 

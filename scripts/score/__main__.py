@@ -1,0 +1,5 @@
+"""``python -m scripts.score``."""
+
+from scripts.score.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""Open a model.tar.gz and load its own ``code/inference.py`` the way the serving container does.
+
+The scores of ``make score`` must be the endpoint's, so nothing here imports ``training.inference`` or
+the project's tokeniser: the archive's ``code/`` directory goes first on ``sys.path`` (with any
+``lambda_src`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py`` is the
+one used), ``inference.py`` is imported as the module ``inference`` and ``model_fn`` loads the model.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+PROGRAM = "inference.py"
+_CONTAINER_MODULES = ("inference", "lambda_src")
+
+
+class ModelError(Exception):
+    """The model archive is missing or is not a model.tar.gz of `make train`."""
+
+
+def extract(model: Path, into: Path) -> Path:
+    """The model directory: ``model`` itself if it is an extracted archive, else ``model`` unpacked into ``into``."""
+    if model.is_dir():
+        model_dir = model
+    elif model.is_file():
+        try:
+            with tarfile.open(model, "r:*") as archive:
+                archive.extractall(into, filter="data")
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ModelError(f"cannot unpack {model}: {exc} (expected the model.tar.gz of `make train`)") from exc
+        model_dir = into
+    else:
+        raise ModelError(f"model not found: {model} (run `make train`, or pass --model PATH/model.tar.gz)")
+    if not (model_dir / "code" / PROGRAM).is_file():
+        raise ModelError(f"{model} has no code/{PROGRAM}: is it a model.tar.gz of `make train`?")
+    return model_dir
+
+
+def _is_container_module(name: str) -> bool:
+    return any(name == root or name.startswith(root + ".") for root in _CONTAINER_MODULES)
+
+
+@contextmanager
+def _container_imports(code_dir: Path) -> Iterator[None]:
+    """Import from ``code_dir`` first, as the container's Python would, then restore this process's modules."""
+    saved = {name: module for name, module in sys.modules.items() if _is_container_module(name)}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(code_dir))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(code_dir))
+        for name in [name for name in sys.modules if _is_container_module(name)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def load_inference(model_dir: Path) -> ModuleType:
+    """``model_dir/code/inference.py`` as the module ``inference`` (dataclasses look their module up while
+    classes are created, so it is registered during the import)."""
+    with _container_imports(model_dir / "code"):
+        spec = importlib.util.spec_from_file_location("inference", model_dir / "code" / PROGRAM)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["inference"] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+class LoadedModel:
+    """The archive's inference functions and the model its ``model_fn`` loaded (once)."""
+
+    def __init__(self, model_dir: Path) -> None:
+        self.inference = load_inference(model_dir)
+        self.model = self.inference.model_fn(str(model_dir))
+        self.max_instances: int = getattr(self.inference, "MAX_INSTANCES", 256)
+        # The request size inference.py accepts, where it sets one (InvokeEndpoint's payload limit).
+        self.max_body_bytes: int | None = getattr(self.inference, "MAX_BODY_BYTES", None)
+
+    @property
+    def vocabulary(self) -> Any:
+        """The vocabulary ``model_fn`` loaded, with the archive's tokeniser."""
+        return self.model.vocabulary
+
+    def invoke(self, body: bytes, content_type: str, accept: str = "application/json") -> bytes:
+        """One request through ``input_fn`` -> ``predict_fn`` -> ``output_fn``, as the container runs it."""
+        data = self.inference.input_fn(body, content_type)
+        prediction = self.inference.predict_fn(data, self.model)
+        return self.inference.output_fn(prediction, accept)
