@@ -25,7 +25,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
 endif
 endif
-.PHONY: help install train train-remote remote-venv package serve score test test-unit test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack
+.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-transform bench-rollout
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,10 @@ serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on 
 score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS=--explain]
 	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
 
+score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=reviews.jsonl|.csv|folder|s3://... [OUTPUT=scores.jsonl] [ARGS="--instance-count 2 --dry-run"]
+	$(if $(INPUT),,$(error usage: make score-remote INPUT=reviews.jsonl|.csv|folder|s3://bucket/prefix/ [OUTPUT=scores.jsonl] [ARGS="--model-name ... --dry-run"]))
+	$(PY) -m scripts.score --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
+
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins) and .venv-lambda
 	$(LOCAL_AWS) install
 
@@ -78,6 +82,9 @@ status: $(STAMP) ## PIDs, health and outputs of the local stack
 
 test-stack: $(STAMP) ## integration tests through a local stack they start and stop themselves
 	$(PY) -m pytest tests/integration/test_stack_*.py $(PYTEST_ARGS)
+
+bench-transform: up ## emulated Batch Transform job over the 25,000 test reviews with 1 and 2 instances: reviews/s
+	$(PY) -m scripts.local_aws.bench_transform --reviews 25000 --instances 1 2
 
 bench-stack: up ## 2,000 requests at concurrency 8 through the local stack: p50/p99, errors, time shares
 	$(PY) -m scripts.local_aws.bench --requests 2000 --concurrency 8
@@ -116,9 +123,16 @@ fmt: $(STAMP) ## format Python and Terraform
 	$(VENV)/bin/ruff check --fix .
 	terraform fmt -recursive terraform
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load through `up`
+bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint update) against steady state
+	$(PY) -m training --quick --output build/bench-rollout-model
+	$(PY) -m scripts.package_lambda --vocabulary build/bench-rollout-model/vocabulary.json --output build/bench-rollout-lambda.zip
+	$(PY) -m scripts.local_aws.bench_rollout --model build/bench-rollout-model/model.tar.gz --lambda-zip build/bench-rollout-lambda.zip
+
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 	$(MAKE) bench-stack
+	$(MAKE) bench-rollout
+	$(MAKE) bench-transform
 
 clean: ## remove build outputs, caches and artifacts (keeps the venvs)
 	rm -rf build $(ARTIFACTS) .cache .pytest_cache .ruff_cache .benchmarks test-results

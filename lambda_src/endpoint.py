@@ -3,8 +3,9 @@
 One ``sagemaker-runtime`` client per container, with explicit timeouts and botocore's
 standard retries, so a slow or failing endpoint becomes a 502/503/504 well before API
 Gateway's 29 s limit. A vector built with another vocabulary is refused by the endpoint
-(``vocabulary_mismatch``); that means a model rollout is under way, so it is a retryable 503,
-never an answer.
+(``vocabulary_mismatch``): a rollout is under way. The handler then sends the raw text instead
+(``encode_text_request``), which the endpoint tokenises with its own vocabulary; the mismatch is a
+retryable 503 only if it reaches the caller at all.
 """
 
 from __future__ import annotations
@@ -44,12 +45,26 @@ class Prediction:
     label: str
     score: float
     explanation: dict[str, Any] | None
+    known_terms: int | None = None  # only for texts the endpoint tokenised itself
 
 
 @dataclass(frozen=True)
 class EndpointAnswer:
     model_version: str
+    vocabulary_version: str | None
     predictions: list[Prediction]
+
+
+class VocabularyMismatch(ApiError):
+    """The endpoint serves another vocabulary than the vector was built with (a rollout is in flight)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "vocabulary_mismatch",
+            "The model is being updated; retry shortly.",
+            retry_after=RETRY_AFTER_ROLLOUT,
+        )
 
 
 def encode_request(vectors: Sequence[SparseVector], vocabulary_version: str, explain: bool) -> bytes:
@@ -59,21 +74,25 @@ def encode_request(vectors: Sequence[SparseVector], vocabulary_version: str, exp
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-def _vocabulary_mismatch() -> ApiError:
-    return ApiError(
-        HTTPStatus.SERVICE_UNAVAILABLE,
-        "vocabulary_mismatch",
-        "The model is being updated; retry shortly.",
-        retry_after=RETRY_AFTER_ROLLOUT,
-    )
+def encode_text_request(texts: Sequence[str], explain: bool) -> bytes:
+    """The raw reviews, for the endpoint to tokenise with its own vocabulary (no index crosses vocabularies).
+
+    UTF-8 rather than ``\\u`` escapes, so the body stays within the API's own 1 MiB limit plus a little.
+    """
+    payload = {"instances": [{"text": text} for text in texts], "explain": explain}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _invalid_answer(detail: str) -> ApiError:
     return ApiError(HTTPStatus.BAD_GATEWAY, "invalid_model_response", f"The model answered unexpectedly ({detail}).")
 
 
-def decode_answer(body: bytes, vocabulary_version: str, expected: int) -> EndpointAnswer:
-    """Check the endpoint's JSON answer against what was asked; anything off is a 502, not a guess."""
+def decode_answer(body: bytes, expected: int, vocabulary_version: str | None = None) -> EndpointAnswer:
+    """Check the endpoint's JSON answer against what was asked; anything off is a 502, not a guess.
+
+    ``vocabulary_version`` is the one the request's vectors were built with (None for raw texts, which
+    the endpoint tokenised itself and whose predictions must then say how many terms it knew).
+    """
     try:
         data = strict_json.loads(body.decode("utf-8"))
         predictions = data["predictions"]
@@ -81,8 +100,8 @@ def decode_answer(body: bytes, vocabulary_version: str, expected: int) -> Endpoi
         model_version = data["model_version"]
     except (ValueError, TypeError, KeyError, AttributeError):  # UnicodeDecodeError and JsonInputError too
         raise _invalid_answer("not the expected JSON") from None
-    if version is not None and version != vocabulary_version:
-        raise _vocabulary_mismatch()
+    if vocabulary_version is not None and version is not None and version != vocabulary_version:
+        raise VocabularyMismatch()
     if not isinstance(model_version, str):
         raise _invalid_answer("model_version is not a string")
     if not isinstance(predictions, list) or len(predictions) != expected:
@@ -94,8 +113,11 @@ def decode_answer(body: bytes, vocabulary_version: str, expected: int) -> Endpoi
         score = p.get("score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0.0 <= score <= 1.0:
             raise _invalid_answer("score is not a probability")
-        out.append(Prediction(p["label"], float(score), _explanation(p.get("explanation"))))
-    return EndpointAnswer(model_version, out)
+        known_terms = p.get("known_terms")
+        if vocabulary_version is None and (type(known_terms) is not int or known_terms < 0):
+            raise _invalid_answer("no known_terms for a text")
+        out.append(Prediction(p["label"], float(score), _explanation(p.get("explanation")), known_terms))
+    return EndpointAnswer(model_version, version if isinstance(version, str) else None, out)
 
 
 def _explanation(value: Any) -> dict[str, Any] | None:
@@ -121,7 +143,7 @@ def map_client_error(error: ClientError) -> ApiError:
     code = error.response.get("Error", {}).get("Code", "")
     if code == "ModelError":
         if "vocabulary_mismatch" in str(error.response.get("OriginalMessage", "")):
-            return _vocabulary_mismatch()
+            return VocabularyMismatch()
         return ApiError(HTTPStatus.BAD_GATEWAY, "model_error", "The model failed to answer.")
     if code in _THROTTLED:
         return ApiError(

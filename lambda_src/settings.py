@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lambda_src.metrics import DEFAULT_NAMESPACE
+
 # API Gateway gives up on an integration after 29 s; the endpoint call must finish before.
 API_GATEWAY_TIMEOUT_SECONDS = 29.0
 DEFAULT_VOCABULARY_PATH = Path(__file__).with_name("vocabulary.json")
@@ -29,6 +31,8 @@ class Settings:
     read_timeout: float = 8.0
     max_attempts: int = 2  # total attempts, the first included (botocore total_max_attempts)
     service: str = "imdb-sentiment"
+    metrics_namespace: str = DEFAULT_NAMESPACE
+    function_name: str = "local"
 
     def __post_init__(self) -> None:
         if not self.endpoint_name:
@@ -61,4 +65,6 @@ class Settings:
             read_timeout=float(environ.get("ENDPOINT_READ_TIMEOUT", "8")),
             max_attempts=int(environ.get("ENDPOINT_MAX_ATTEMPTS", "2")),
             service=environ.get("SERVICE_NAME", "imdb-sentiment"),
+            metrics_namespace=environ.get("METRICS_NAMESPACE") or DEFAULT_NAMESPACE,
+            function_name=environ.get("AWS_LAMBDA_FUNCTION_NAME", "local"),
         )

@@ -22,6 +22,10 @@ locals {
   # The page's CloudFront origin is allowed too when the site is deployed (no cycle: the distribution
   # does not depend on the API; only the page's config.js does).
   allowed_origins = concat(var.allowed_origins, var.enable_web ? [module.web_site[0].site_origin] : [])
+
+  # Every alarm notifies the one optional topic, when it fires and when it recovers.
+  alarm_actions     = var.create_alarm_topic ? [module.monitoring.topic_arn] : []
+  metrics_namespace = "ImdbSentiment"
 }
 
 module "model_store" {
@@ -48,6 +52,9 @@ module "endpoint" {
   endpoint_type = var.endpoint_type
   serverless    = var.serverless
   real_time     = var.real_time
+  deployment    = var.endpoint_deployment
+  alarms        = var.enable_alarms ? var.endpoint_alarms : merge(var.endpoint_alarms, { enabled = false })
+  alarm_actions = local.alarm_actions
   data_capture = var.data_capture == null ? null : {
     destination_s3_uri  = "s3://${module.model_store.bucket_name}/data-capture/${local.name}"
     sampling_percentage = var.data_capture.sampling_percentage
@@ -74,15 +81,21 @@ module "inference_lambda" {
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
   log_retention_in_days          = var.log_retention_in_days
 
+  metrics_namespace = local.metrics_namespace
+  create_alarms     = var.enable_alarms
+  alarm_actions     = local.alarm_actions
+
   tags = local.tags
 }
 
 module "api" {
   source = "./modules/rest_api"
 
-  name                = local.name
+  name = local.name
+  # API Gateway invokes the alias: a new Lambda version goes live in one atomic switch, code and configuration together.
   function_name       = module.inference_lambda.function_name
-  function_invoke_arn = module.inference_lambda.function_invoke_arn
+  function_qualifier  = module.inference_lambda.alias_name
+  function_invoke_arn = module.inference_lambda.alias_invoke_arn
   stage_name          = var.stage_name
 
   allowed_origins        = local.allowed_origins
@@ -90,6 +103,30 @@ module "api" {
   throttling_burst_limit = var.throttling_burst_limit
   create_cloudwatch_role = var.create_api_gateway_cloudwatch_role
   log_retention_in_days  = var.log_retention_in_days
+
+  create_alarms = var.enable_alarms
+  alarm_actions = local.alarm_actions
+
+  tags = local.tags
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name              = local.name
+  region            = var.region
+  create_dashboard  = var.enable_dashboard
+  create_topic      = var.create_alarm_topic
+  kms_master_key_id = var.alarm_topic_kms_key_id
+  subscriptions     = var.alarm_subscriptions
+  alarm_name_prefix = "${local.name}-"
+  alarm_arns        = concat(module.api.alarm_arns, module.inference_lambda.alarm_arns, values(module.endpoint.alarm_arns))
+
+  api_name          = local.name
+  stage_name        = var.stage_name
+  function_name     = module.inference_lambda.function_name
+  metrics_namespace = local.metrics_namespace
+  endpoint_name     = module.endpoint.endpoint_name
 
   tags = local.tags
 }
@@ -116,6 +153,22 @@ module "training_role" {
   input_prefix    = var.training.input_prefix
   output_prefix   = var.training.output_prefix
   job_name_prefix = var.training.job_name_prefix
+  image_tag       = var.image_tag
+
+  tags = local.tags
+}
+
+module "batch_transform" {
+  source = "./modules/batch_transform"
+  count  = var.batch_transform == null ? 0 : 1
+
+  name            = local.name
+  bucket_name     = module.model_store.bucket_name
+  input_prefix    = var.batch_transform.input_prefix
+  output_prefix   = var.batch_transform.output_prefix
+  job_name_prefix = var.batch_transform.job_name_prefix
+  model_data_url  = local.model_data_url
+  artifact_hash   = local.artifact_hash
   image_tag       = var.image_tag
 
   tags = local.tags

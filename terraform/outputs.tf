@@ -62,3 +62,63 @@ output "training_launcher_policy_json" {
   description = "IAM policy for whoever runs `make train-remote` when training is set, else null."
   value       = try(module.training_role[0].training_launcher_policy_json, null)
 }
+
+output "transform_model_name" {
+  description = "SageMaker model that Batch Transform jobs run (`make score --remote --model-name`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].model_name, null)
+}
+
+output "transform_input_s3_uri" {
+  description = "s3:// prefix transform jobs read (`--input-prefix`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].input_s3_uri, null)
+}
+
+output "transform_output_s3_uri" {
+  description = "s3:// prefix transform jobs write (`--output-prefix`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].output_s3_uri, null)
+}
+
+output "transform_job_name_prefix" {
+  description = "Prefix transform job names must start with (`--job-name-prefix`) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].job_name_prefix, null)
+}
+
+output "transform_role_arn" {
+  description = "Execution role of the transform model (its jobs run with it) when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].role_arn, null)
+}
+
+output "transform_launcher_policy_json" {
+  description = "IAM policy for whoever runs `make score --remote` when batch_transform is set, else null."
+  value       = try(module.batch_transform[0].launcher_policy_json, null)
+}
+
+output "function_alias_arn" {
+  description = "ARN of the Lambda alias API Gateway invokes (it points to the version the last apply published)."
+  value       = module.inference_lambda.alias_arn
+}
+
+output "function_version" {
+  description = "Lambda version the alias points to."
+  value       = module.inference_lambda.function_version
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies, or null when create_alarm_topic is false."
+  value       = module.monitoring.topic_arn
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard, or null when enable_dashboard is false."
+  value       = module.monitoring.dashboard_name
+}
+
+output "endpoint_alarm_names" {
+  description = "Names of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_names
+}
+
+output "endpoint_alarm_arns" {
+  description = "ARNs of the SageMaker endpoint's CloudWatch alarms by signal."
+  value       = module.endpoint.alarm_arns
+}

@@ -94,12 +94,41 @@ variable "serverless" {
 }
 
 variable "real_time" {
-  description = "Real-time endpoint settings; unset attributes take the module defaults (1-2 ml.t2.medium, 100 invocations per instance)."
+  description = "Real-time endpoint settings; unset attributes take the module defaults (1-2 ml.m5.large with autoscaling, 100 invocations per instance). Burstable ml.t* types need autoscaling = false."
   type = object({
     instance_type                   = optional(string)
     initial_instance_count          = optional(number)
+    autoscaling                     = optional(bool)
     max_instance_count              = optional(number)
     target_invocations_per_instance = optional(number)
+  })
+  default = {}
+}
+
+variable "endpoint_deployment" {
+  description = "Deployment guardrails of a real-time endpoint (see modules/sagemaker_endpoint: traffic_routing ALL_AT_ONCE, CANARY or LINEAR, wait_interval_in_seconds, termination_wait_in_seconds, auto_rollback on the endpoint's alarms); unset attributes take the module defaults."
+  type = object({
+    traffic_routing                      = optional(string)
+    wait_interval_in_seconds             = optional(number)
+    canary_size_percent                  = optional(number)
+    linear_step_size_percent             = optional(number)
+    termination_wait_in_seconds          = optional(number)
+    maximum_execution_timeout_in_seconds = optional(number)
+    auto_rollback                        = optional(bool)
+  })
+  default = {}
+}
+
+variable "endpoint_alarms" {
+  description = "The endpoint's CloudWatch alarms (see modules/sagemaker_endpoint: enabled, period_seconds, evaluation_periods, datapoints_to_alarm, invocation_5xx_errors, model_latency_p99_ms, model_setup_time_maximum_ms); unset attributes take the module defaults."
+  type = object({
+    enabled                     = optional(bool)
+    period_seconds              = optional(number)
+    evaluation_periods          = optional(number)
+    datapoints_to_alarm         = optional(number)
+    invocation_5xx_errors       = optional(number)
+    model_latency_p99_ms        = optional(number)
+    model_setup_time_maximum_ms = optional(number)
   })
   default = {}
 }
@@ -193,4 +222,48 @@ variable "training" {
     job_name_prefix = optional(string, "imdb-sentiment")
   })
   default = null
+}
+
+variable "batch_transform" {
+  description = "Create a SageMaker model and role for Batch Transform jobs (`make score --remote`) reading and writing these prefixes of the model bucket; null creates none."
+  type = object({
+    input_prefix    = optional(string, "batch-transform/input")
+    output_prefix   = optional(string, "batch-transform/output")
+    job_name_prefix = optional(string, "imdb-sentiment-score")
+  })
+  default = null
+}
+
+variable "enable_alarms" {
+  description = "Create the CloudWatch alarms of the API, the Lambda (with the handler's own figures) and the endpoint."
+  type        = bool
+  default     = true
+}
+
+variable "enable_dashboard" {
+  description = "Create the CloudWatch dashboard (API, Lambda, handler figures, endpoint, alarm states)."
+  type        = bool
+  default     = true
+}
+
+variable "create_alarm_topic" {
+  description = "Create an encrypted SNS topic that every alarm notifies (ALARM and OK); false leaves the alarms without actions."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_topic_kms_key_id" {
+  description = "KMS key encrypting the alarm topic instead of the topic's own key; its policy must let CloudWatch use it (alias/aws/sns cannot, so alarms would not be delivered). Only the local stack sets it (LocalStack 4.13.1 cannot create KMS keys on Python 3.11)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_subscriptions" {
+  description = "Subscriptions of the alarm topic, e.g. [{ protocol = \"email\", endpoint = \"oncall@example.com\" }]."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default  = []
+  nullable = false
 }

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from scripts.local_aws import stack
+from scripts.local_aws import emulation, stack
 from scripts.local_aws.environments import ensure_environments
 from scripts.local_aws.layout import DEFAULT_PORT, DEFAULT_STATE_DIR, REPO_ROOT, Layout
 from scripts.local_aws.web_page import serve_page
@@ -50,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="print processes, health and outputs as JSON")
     commands.add_parser("url", help="print the predict URL of the running stack (for scripts)")
 
+    emulate = commands.add_parser(
+        "emulate",
+        help="set how long the emulated SageMaker takes to update, roll back and delete endpoints "
+        "(applies from the next call; no restart)",
+    )
+    for key in emulation.KEYS:
+        emulate.add_argument(f"--{key.replace('_', '-')}", type=float, metavar="SECONDS", dest=key)
+    emulate.add_argument("--reset", action="store_true", help="back to the defaults")
+
     down = commands.add_parser("down", help="terraform destroy, stop every recorded process, remove the state")
     down.add_argument("--keep-resources", action="store_true", help="skip terraform destroy")
     return parser
@@ -77,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         if info is None:
             raise SystemExit(f"no stack in {layout.state}: run `make up` first")
         print(info.predict_url)
+    elif args.command == "emulate":
+        if args.reset:
+            emulation.write(layout, **dict.fromkeys(emulation.KEYS))
+        changes = {key: getattr(args, key) for key in emulation.KEYS if getattr(args, key) is not None}
+        print(json.dumps(emulation.write(layout, **changes), indent=2))
     elif args.command == "down":
         stack.down(layout, destroy_resources=not args.keep_resources)
     return 0

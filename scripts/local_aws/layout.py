@@ -77,5 +77,10 @@ class Layout:
         return self.state / "local.tfvars.json"
 
     @property
+    def sagemaker_emulation(self) -> Path:
+        """Durations of the emulated SageMaker (update, rollback, delete), re-read by the plugin on each call."""
+        return self.state / "sagemaker-emulation.json"
+
+    @property
     def cli_config(self) -> Path:
         return self.state / "terraform.rc"

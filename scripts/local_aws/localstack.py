@@ -20,6 +20,7 @@ from scripts.local_aws.layout import Layout
 
 HEALTH_TIMEOUT_SECONDS = 90.0
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
+PASSED_THROUGH_PREFIX = "LOCAL_SAGEMAKER_"  # the emulated SageMaker's durations (local_aws_plugins/emulation_settings)
 
 
 def environment(layout: Layout) -> dict[str, str]:
@@ -27,6 +28,7 @@ def environment(layout: Layout) -> dict[str, str]:
     state = layout.state
     return {
         **{key: os.environ[key] for key in PASSED_THROUGH if key in os.environ},
+        **{key: value for key, value in os.environ.items() if key.startswith(PASSED_THROUGH_PREFIX)},
         "GATEWAY_LISTEN": f"127.0.0.1:{layout.port}",
         "LOCALSTACK_VOLUME_DIR": str(state / "volume"),
         "FILESYSTEM_ROOT": str(state / "filesystem"),

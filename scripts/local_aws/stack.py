@@ -68,6 +68,9 @@ def local_variables(model_artifact: Path, lambda_zip: Path, extra: dict[str, Any
         "lambda_zip_path": str(lambda_zip.resolve()),
         # account-level API Gateway logging role: nothing to register in an emulator
         "create_api_gateway_cloudwatch_role": False,
+        # LocalStack 4.13.1's KMS CreateKey fails on Python 3.11 (uuid5 of bytes), so the alarm topic uses SNS's
+        # managed key here; on AWS it gets a key of its own, which CloudWatch may use to publish.
+        "alarm_topic_kms_key_id": "alias/aws/sns",
         **(extra or {}),
     }
 

@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes; default: every core (%(default)s)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="run as a SageMaker Batch Transform job instead; see python -m scripts.score --remote --help",
+    )
     return parser
 
 
@@ -96,6 +101,11 @@ def _report(summary: Summary, args: argparse.Namespace, errors_path: Path | None
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--remote" in argv:  # its own options (model name, S3 prefixes, instances): see scripts/score/remote.py
+        from scripts.score import remote
+
+        return remote.main(argv)
     args = build_parser().parse_args(argv)
     _check_paths(args)
     errors_path = None if args.strict else (args.errors or default_errors_path(args.output))

@@ -466,6 +466,262 @@ run "enabling_capture_replaces_the_configuration_with_capture" {
   }
 }
 
+# Deployment guardrails, autoscaling-compatible instances and alarms. The postcondition that catches a
+# rolled-back update cannot be driven from here: a mocked provider returns the configured (non-computed)
+# endpoint_config_name, never another one; tests/integration/test_stack_rollback.py drives a real rollback.
+
+run "real_time_defaults_support_autoscaling_and_blue_green_with_rollback" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+  }
+
+  assert {
+    condition     = !startswith(one(aws_sagemaker_endpoint_configuration.this[0].production_variants).instance_type, "ml.t")
+    error_message = "The default real-time instance type must be one Application Auto Scaling accepts (not burstable)."
+  }
+
+  assert {
+    condition     = length(aws_appautoscaling_target.this) == 1
+    error_message = "Real-time endpoints scale automatically by default."
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].traffic_routing_configuration[0].type == "ALL_AT_ONCE"
+    error_message = "The default deployment is blue/green, all at once."
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].termination_wait_in_seconds == 300
+    error_message = "The old fleet is kept 5 minutes after the shift by default."
+  }
+
+  assert {
+    condition = toset([for alarm in aws_sagemaker_endpoint.this.deployment_config[0].auto_rollback_configuration[0].alarms : alarm.alarm_name]) == toset([
+      "imdb-sentiment-Invocation5XXErrors", "imdb-sentiment-ModelLatency",
+    ])
+    error_message = "SageMaker must roll a deployment back when the 5XX or latency alarm fires."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.this), "ModelSetupTime")
+    error_message = "Real-time endpoints have no cold starts to alarm on."
+  }
+}
+
+run "canary_deployment" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    real_time     = { initial_instance_count = 2, max_instance_count = 4 }
+    deployment = {
+      traffic_routing             = "CANARY"
+      canary_size_percent         = 20
+      wait_interval_in_seconds    = 600
+      termination_wait_in_seconds = 120
+    }
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].traffic_routing_configuration[0].canary_size[0].type == "CAPACITY_PERCENT" && aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].traffic_routing_configuration[0].canary_size[0].value == 20
+    error_message = "A canary shifts canary_size_percent of the capacity first."
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].traffic_routing_configuration[0].wait_interval_in_seconds == 600 && aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].termination_wait_in_seconds == 120
+    error_message = "Wait interval and termination wait come from deployment."
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].traffic_routing_configuration[0].linear_step_size) == 0
+    error_message = "A canary has no linear steps."
+  }
+}
+
+run "linear_deployment_without_auto_rollback" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    deployment = {
+      traffic_routing          = "LINEAR"
+      linear_step_size_percent = 25
+      auto_rollback            = false
+    }
+  }
+
+  assert {
+    condition     = aws_sagemaker_endpoint.this.deployment_config[0].blue_green_update_policy[0].traffic_routing_configuration[0].linear_step_size[0].value == 25
+    error_message = "A linear deployment shifts linear_step_size_percent per step."
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_endpoint.this.deployment_config[0].auto_rollback_configuration) == 0
+    error_message = "auto_rollback = false leaves the rollback to the operator."
+  }
+}
+
+run "serverless_has_no_deployment_config_and_alarms_on_cold_starts" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    alarm_actions = ["arn:aws:sns:us-east-1:123456789012:imdb-sentiment-alarms"]
+    alarms = {
+      period_seconds       = 10
+      evaluation_periods   = 1
+      datapoints_to_alarm  = 1
+      model_latency_p99_ms = 250
+    }
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_endpoint.this.deployment_config) == 0
+    error_message = "Serverless endpoints use SageMaker's default deployment (this module sets no guardrails there)."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["Invocation5XXErrors", "ModelLatency", "ModelSetupTime"])
+    error_message = "A serverless endpoint has one alarm per signal: 5XX errors, p99 model latency, cold starts."
+  }
+
+  assert {
+    condition = alltrue([for signal, alarm in aws_cloudwatch_metric_alarm.this :
+      alarm.alarm_name == "imdb-sentiment-${signal}" && alarm.namespace == "AWS/SageMaker"
+      && alarm.dimensions["EndpointName"] == "imdb-sentiment" && alarm.dimensions["VariantName"] == "AllTraffic"
+    ])
+    error_message = "Alarms are named <name>-<signal> and watch the endpoint's variant in AWS/SageMaker."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["ModelLatency"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.this["ModelLatency"].threshold == 250000
+    error_message = "The latency alarm watches p99 in microseconds, as SageMaker publishes ModelLatency."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["Invocation5XXErrors"].statistic == "Sum" && aws_cloudwatch_metric_alarm.this["Invocation5XXErrors"].period == 10 && aws_cloudwatch_metric_alarm.this["Invocation5XXErrors"].evaluation_periods == 1
+    error_message = "Periods and evaluation come from alarms."
+  }
+
+  assert {
+    condition = alltrue([for alarm in aws_cloudwatch_metric_alarm.this :
+      alarm.alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:imdb-sentiment-alarms"]) && alarm.ok_actions == alarm.alarm_actions
+    ])
+    error_message = "alarm_actions are notified on ALARM and on OK."
+  }
+}
+
+run "alarms_can_be_turned_off" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    alarms        = { enabled = false }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0 && length(aws_sagemaker_endpoint.this.deployment_config[0].auto_rollback_configuration) == 0
+    error_message = "Without alarms there is nothing to roll back on."
+  }
+}
+
+run "rejects_burstable_instances_with_autoscaling" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    real_time     = { instance_type = "ml.t2.medium" }
+  }
+
+  expect_failures = [var.real_time]
+}
+
+run "burstable_instances_without_autoscaling" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    real_time     = { instance_type = "ml.t2.medium", autoscaling = false }
+  }
+
+  assert {
+    condition     = length(aws_appautoscaling_target.this) == 0 && length(aws_appautoscaling_policy.invocations_per_instance) == 0
+    error_message = "autoscaling = false registers no scalable target."
+  }
+}
+
+run "rejects_unknown_traffic_routing" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    endpoint_type = "real-time"
+    deployment    = { traffic_routing = "ROLLING" }
+  }
+
+  expect_failures = [var.deployment]
+}
+
+run "rejects_termination_wait_beyond_an_hour" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    deployment = { termination_wait_in_seconds = 3601 }
+  }
+
+  expect_failures = [var.deployment]
+}
+
+run "rejects_alarm_period_cloudwatch_does_not_offer" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    alarms = { period_seconds = 45 }
+  }
+
+  expect_failures = [var.alarms]
+}
+
 # IAM role names are global to the account: a fixed name would collide when the same name is deployed in a
 # second region (EntityAlreadyExists); a generated suffix cannot.
 run "execution_role_name_is_unique_per_deployment" {

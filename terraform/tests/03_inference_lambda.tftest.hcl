@@ -68,8 +68,9 @@ run "environment_names_the_endpoint_and_origins" {
       SAGEMAKER_ENDPOINT_NAME = "imdb-sentiment"
       ALLOWED_ORIGINS         = "https://app.example.com,http://localhost:8000"
       LOG_LEVEL               = "INFO"
+      METRICS_NAMESPACE       = "ImdbSentiment"
     })
-    error_message = "The environment must hold exactly the endpoint name, the origins and the log level (no runtime URL on AWS)."
+    error_message = "The environment must hold exactly the endpoint name, the origins, the log level and the metrics namespace (no runtime URL on AWS)."
   }
 }
 

@@ -8,6 +8,7 @@ empty); the Lambda zip is built from the same artifacts.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -19,12 +20,13 @@ from typing import Any
 import boto3
 import pytest
 
-from scripts.local_aws import stack
+from scripts.local_aws import emulation, stack
 from scripts.local_aws.layout import REPO_ROOT, Layout
 from scripts.package_lambda import main as package_main
 from tests.conftest import free_port
 
 REGION = "us-east-1"
+BATCH_TRANSFORM = {"batch_transform": {}}  # the root's Batch Transform model and role (make score --remote)
 
 
 def keep(layout: Layout, path: Path) -> Path:
@@ -77,6 +79,15 @@ class LocalStack:
         with self.terraform_log.open("a") as log:
             self.info = stack.apply(self.layout, variables, output=log)
 
+    def slow_sagemaker(self, **seconds: float):
+        """A context manager: the emulated SageMaker takes these durations while it is open (no restart).
+
+        ``with local_stack.slow_sagemaker(update_seconds=20): local_stack.apply(...)`` keeps the endpoint
+        ``Updating`` (the old model serving) for 20 s plus the new server's start; keys: update_seconds,
+        rollback_seconds, delete_seconds (see scripts/local_aws/emulation.py).
+        """
+        return emulation.slow_sagemaker(self.layout, **seconds)
+
     def destroy(self) -> None:
         with self.terraform_log.open("a") as log:
             stack.destroy(self.layout, output=log)
@@ -103,29 +114,46 @@ def stack_artifacts(full_artifacts: Path) -> Path:
     return full_artifacts
 
 
-@pytest.fixture(scope="session")
-def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    """`up` once per session; afterwards every recorded process is stopped by PID and the state removed.
+@contextlib.contextmanager
+def deployed_stack(
+    artifacts: Path,
+    work: Path,
+    variables: dict[str, Any] | None = None,
+    sagemaker_seconds: dict[str, float] | None = None,
+) -> Iterator[LocalStack]:
+    """A stack of its own (LocalStack on a free port, the root applied); every process stopped by PID after.
 
     The state (and every file Terraform reads, such as the Lambda zip) lives under .local/ rather than in
     pytest's temporary directories, which other pytest sessions prune while this one still runs.
+    ``sagemaker_seconds`` sets the emulated SageMaker's durations before anything is deployed.
     """
     port = free_port()
     layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{port}", port=port)
-    work = tmp_path_factory.mktemp("local-aws")
     built_zip = work / "lambda.zip"
-    assert package_main(["--vocabulary", str(stack_artifacts / "vocabulary.json"), "--output", str(built_zip)]) == 0
+    assert package_main(["--vocabulary", str(artifacts / "vocabulary.json"), "--output", str(built_zip)]) == 0
     lambda_zip = keep(layout, built_zip)
-    model_tar = keep(layout, stack_artifacts / "model.tar.gz")
+    model_tar = keep(layout, artifacts / "model.tar.gz")
     terraform_log = work / "terraform.log"
+    if sagemaker_seconds:
+        emulation.write(layout, **sagemaker_seconds)
     try:
         try:
             with terraform_log.open("a") as log:
-                info = stack.up(layout, model_tar, lambda_zip, output=log, log=lambda _: None)
+                info = stack.up(layout, model_tar, lambda_zip, variables, output=log, log=lambda _: None)
         except (SystemExit, stack.TerraformError) as error:  # how stack.up reports what went wrong
             pytest.fail(f"the local stack did not come up: {error}; see {terraform_log} and {layout.localstack_log}")
-        yield LocalStack(layout, info, stack_artifacts, model_tar, lambda_zip, terraform_log)
+        yield LocalStack(layout, info, artifacts, model_tar, lambda_zip, terraform_log)
     finally:
         if layout.localstack_log.exists():  # kept for diagnosis; the state directory goes
             shutil.copy(layout.localstack_log, work / "localstack.log")
         stack.down(layout, destroy_resources=False, log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """`up` once per session, shared by the tests that leave the stack as they found it.
+
+    batch_transform is on: the transform model and role are part of what every plan must leave unchanged.
+    """
+    with deployed_stack(stack_artifacts, tmp_path_factory.mktemp("local-aws"), BATCH_TRANSFORM) as deployed:
+        yield deployed

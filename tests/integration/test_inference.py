@@ -52,6 +52,22 @@ def test_text_plain_and_sparse_json_agree(inference, model) -> None:
     assert text["predictions"][0]["score"] == pytest.approx(vector["predictions"][0]["score"], abs=1e-12)
 
 
+def test_text_instances_are_tokenised_with_this_models_vocabulary(inference, model) -> None:
+    """The Lambda's fallback during a vocabulary change: a batch of raw texts, with explanations, scored
+    exactly as the vectors this model's vocabulary gives; each says how many of its terms the model knows."""
+    texts = [POSITIVE, NEGATIVE, "zzqx qqzx"]
+    body = json.dumps({"instances": [{"text": t} for t in texts], "explain": True}).encode()
+    out = predict(inference, model, body, "application/json")
+    vector = predict(inference, model, sparse_body(model, POSITIVE, NEGATIVE, explain=True), "application/json")
+    assert out["vocabulary_version"] == model.vocabulary.version
+    for from_text, from_vector in zip(out["predictions"], vector["predictions"], strict=False):
+        assert from_text["score"] == from_vector["score"]
+        assert from_text["explanation"] == from_vector["explanation"]
+    assert [p["known_terms"] for p in out["predictions"]] == [len(model.vocabulary.vectorize(t).indices) for t in texts]
+    assert out["predictions"][2]["known_terms"] == 0
+    assert "known_terms" not in vector["predictions"][0]
+
+
 def test_csv_dense_rows_agree_with_sparse(inference, model) -> None:
     vector = model.vocabulary.vectorize(NEGATIVE)
     dense = [0.0] * len(model.vocabulary)
@@ -85,6 +101,9 @@ def test_explain_lists_terms_of_the_review_each_way(inference, model) -> None:
         (b"\xff\xfe", "text/plain", "InferenceError", "UTF-8"),
         (b"   ", "text/plain", "InferenceError", "empty input"),
         (b"", "text/csv", "InferenceError", "empty input"),
+        (b'{"instances": [{"text": "  "}]}', "application/json", "InferenceError", "instance 0 has an empty text"),
+        (b'{"instances": [{"text": 3}]}', "application/json", "InferenceError", "a text instance is"),
+        (b'{"instances": [{"text": "a", "indices": []}]}', "application/json", "InferenceError", "a text instance is"),
         (b"1,x,3", "text/csv", "InferenceError", "CSV line 1"),
         (
             b'{"instances": [{"indices": [3, 2], "values": [1, 1]}], "vocabulary_version": "v"}',

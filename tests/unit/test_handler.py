@@ -246,10 +246,10 @@ def test_one_json_log_line_per_request_without_review_text(capsys, handler, load
 
 
 def test_an_unexpected_exception_is_a_500_without_details(capsys, handler, load_event, lambda_context, monkeypatch):
-    def explode(_request):
+    def explode(_request, _fields):
         raise RuntimeError("bug with secret detail")
 
-    monkeypatch.setattr(handler, "vectorize", explode)
+    monkeypatch.setattr(handler, "predict", explode)
     status, headers, error = call(handler, post(load_event, j({"review": "good"})), lambda_context)
     assert status == HTTPStatus.INTERNAL_SERVER_ERROR
     assert error == {"error": "internal_error", "message": "The service failed unexpectedly."}

@@ -7,7 +7,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from lambda_src.endpoint import decode_answer, encode_request, map_client_error
+from lambda_src.endpoint import decode_answer, encode_request, encode_text_request, map_client_error
 from lambda_src.errors import ApiError
 from lambda_src.settings import Settings
 from lambda_src.tokenizer import SparseVector
@@ -78,9 +78,9 @@ BAD_EXPLANATIONS = [
 
 
 def test_a_good_answer_is_decoded():
-    decoded = decode_answer(answer(), "v1", 1)
+    decoded = decode_answer(answer(), 1, "v1")
     assert decoded.model_version == "m1" and decoded.predictions[0].score == 0.9
-    assert decode_answer(explained(GOOD_EXPLANATION), "v1", 1).predictions[0].explanation == GOOD_EXPLANATION
+    assert decode_answer(explained(GOOD_EXPLANATION), 1, "v1").predictions[0].explanation == GOOD_EXPLANATION
 
 
 @pytest.mark.parametrize(
@@ -108,8 +108,22 @@ def test_a_good_answer_is_decoded():
 )  # fmt: skip
 def test_an_unexpected_answer_is_never_passed_on(body, code):
     with pytest.raises(ApiError) as raised:
-        decode_answer(body, "v1", 1)
+        decode_answer(body, 1, "v1")
     assert raised.value.code == code
+
+
+def test_text_answers_must_say_how_many_terms_the_model_knew():
+    """Raw texts are tokenised by the endpoint; without its count the handler cannot refuse unknown reviews."""
+    with pytest.raises(ApiError, match="known_terms"):
+        decode_answer(answer(), 1)
+    decoded = decode_answer(answer(predictions=[{"label": "negative", "score": 0.2, "known_terms": 3}]), 1)
+    assert (decoded.vocabulary_version, decoded.predictions[0].known_terms) == ("v1", 3)
+
+
+def test_text_request_keeps_utf8_and_explain():
+    body = encode_text_request(["très bon", "b"], explain=True)
+    assert "très".encode() in body
+    assert json.loads(body) == {"instances": [{"text": "très bon"}, {"text": "b"}], "explain": True}
 
 
 def test_default_timeouts_answer_before_api_gateway_gives_up():

@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +38,23 @@ STARTUP_TIMEOUT_SECONDS = float(os.environ.get("LOCAL_ENDPOINT_STARTUP_TIMEOUT",
 STOP_GRACE_SECONDS = 10.0
 
 
+HEALTH_CHECK_FAILURE = (
+    "The primary container for production variant {variant} did not pass the ping health check. "
+    "Please check CloudWatch logs for this endpoint."
+)
+
+
 class DeploymentError(Exception):
-    """The model could not be fetched, extracted or started; the message becomes the endpoint's FailureReason."""
+    """The model could not be fetched, extracted or started.
+
+    ``reason`` is what SageMaker puts in the endpoint's FailureReason (its own wording, which points to the
+    logs); ``detail`` is what the logs show.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason} {detail}".strip())
+        self.reason = reason
+        self.detail = detail
 
 
 @dataclass
@@ -49,6 +65,9 @@ class ModelServer:
     model_dir: Path
     port: int
     process: subprocess.Popen
+    log_sink: Callable[[str, Path], None] | None = None
+    setup_seconds: float = 0.0
+    _cold_start_pending: bool = True
     _log_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -65,8 +84,21 @@ class ModelServer:
         with self._log_lock, open(self.model_dir.parent / "invocations.tsv", "a") as log:
             log.write(line)
 
+    @property
+    def log_path(self) -> Path:
+        return self.model_dir.parent / "server.log"
+
+    def take_cold_start(self) -> float | None:
+        """The server's start time in seconds for the first request it answers, None afterwards."""
+        with self._log_lock:
+            pending, self._cold_start_pending = self._cold_start_pending, False
+        return self.setup_seconds if pending else None
+
     def stop(self) -> None:
-        """SIGTERM lets the server finish requests in flight (gunicorn's graceful stop); SIGKILL after a grace."""
+        """SIGTERM lets the server finish requests in flight (gunicorn's graceful stop); SIGKILL after a grace.
+
+        Its log then goes to the log sink (the endpoint's CloudWatch log group) before the files are removed.
+        """
         if self.process.poll() is None:
             _signal_group(self.process.pid, signal.SIGTERM)
             try:
@@ -75,6 +107,8 @@ class ModelServer:
                 _signal_group(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         process_registry.forget(self.name)
+        if self.log_sink is not None:
+            self.log_sink(self.name.rpartition("-")[2], self.log_path)
         shutil.rmtree(self.model_dir.parent, ignore_errors=True)
 
 
@@ -85,11 +119,25 @@ def extract_model(archive: bytes, target: Path) -> None:
         with tarfile.open(fileobj=io.BytesIO(archive), mode="r:*") as tar:
             tar.extractall(target, filter="data")
     except (tarfile.TarError, OSError) as error:
-        raise DeploymentError(f"Failed to extract model data archive: {error}") from error
+        raise DeploymentError(
+            "Failed to extract model data archive. Please ensure that the object located at the URL is a valid "
+            "tar.gz archive.",
+            detail=str(error),
+        ) from error
 
 
-def start_model_server(endpoint_name: str, archive: bytes, environment: dict[str, str]) -> ModelServer:
-    """Extract the archive, start the server and wait until it answers /ping; stop it again on any failure."""
+def start_model_server(
+    endpoint_name: str,
+    variant_name: str,
+    archive: bytes,
+    environment: dict[str, str],
+    log_sink: Callable[[str, Path], None] | None = None,
+) -> ModelServer:
+    """Extract the archive, start the server and wait until it answers /ping; stop it again on any failure.
+
+    ``log_sink(deployment id, log file)`` receives the server's log when it stops, failed starts included.
+    """
+    started = time.monotonic()
     deployment_id = uuid.uuid4().hex[:12]
     root = process_registry.state_dir() / "sagemaker" / endpoint_name / deployment_id
     model_dir = root / "model"
@@ -122,23 +170,25 @@ def start_model_server(endpoint_name: str, archive: bytes, environment: dict[str
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = ModelServer(f"endpoint-{endpoint_name}-{deployment_id}", model_dir, port, process)
+    server = ModelServer(f"endpoint-{endpoint_name}-{deployment_id}", model_dir, port, process, log_sink)
     process_registry.record(server.name, process.pid)
     LOG.info("Starting model server for endpoint %s on port %d (pid %d)", endpoint_name, port, process.pid)
     try:
-        _wait_for_ping(server, log_path)
+        _wait_for_ping(server, variant_name)
     except DeploymentError:
         server.stop()
         raise
+    server.setup_seconds = time.monotonic() - started
     return server
 
 
-def _wait_for_ping(server: ModelServer, log_path: Path) -> None:
+def _wait_for_ping(server: ModelServer, variant_name: str) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    reason = HEALTH_CHECK_FAILURE.format(variant=variant_name)
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            tail = log_path.read_text(errors="replace")[-2000:]
-            raise DeploymentError(f"Model server exited with code {server.process.returncode}: {tail}")
+            tail = server.log_path.read_text(errors="replace")[-2000:]
+            raise DeploymentError(reason, f"Model server exited with code {server.process.returncode}: {tail}")
         try:
             with urllib.request.urlopen(f"{server.url}/ping", timeout=2) as response:
                 if response.status == 200:
@@ -146,7 +196,7 @@ def _wait_for_ping(server: ModelServer, log_path: Path) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.2)
-    raise DeploymentError(f"Model server did not pass the /ping health check within {STARTUP_TIMEOUT_SECONDS:.0f} s")
+    raise DeploymentError(reason, f"No answer 200 to /ping within {STARTUP_TIMEOUT_SECONDS:.0f} s")
 
 
 def _free_port() -> int:

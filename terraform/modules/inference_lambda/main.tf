@@ -8,6 +8,7 @@ locals {
       SAGEMAKER_ENDPOINT_NAME = var.endpoint_name
       ALLOWED_ORIGINS         = join(",", var.allowed_origins)
       LOG_LEVEL               = var.log_level
+      METRICS_NAMESPACE       = var.metrics_namespace
     },
     var.sagemaker_runtime_endpoint_url == null ? {} : { SAGEMAKER_RUNTIME_ENDPOINT_URL = var.sagemaker_runtime_endpoint_url },
   )
@@ -48,6 +49,11 @@ resource "aws_lambda_function" "this" {
 
   reserved_concurrent_executions = var.reserved_concurrent_executions
 
+  # Every apply that changes code or configuration publishes an immutable version (configuration first, then
+  # the code with Publish); callers invoke the alias, which moves to it in one atomic step. $LATEST, updated by
+  # two API calls, is never what API Gateway runs.
+  publish = true
+
   environment {
     variables = local.environment
   }
@@ -56,4 +62,11 @@ resource "aws_lambda_function" "this" {
 
   # The log group exists (with its retention) before the first invocation could create it without one.
   depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+}
+
+resource "aws_lambda_alias" "this" {
+  name             = var.alias_name
+  description      = "The version API Gateway invokes; moves atomically when a new version is published."
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
 }

@@ -154,3 +154,94 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "alias_name" {
+  description = "Alias that API Gateway invokes; it points to the version each apply publishes."
+  type        = string
+  default     = "live"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,127}$", var.alias_name)) && var.alias_name != "LATEST"
+    error_message = "alias_name must start with a letter and hold letters, digits, hyphens or underscores."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the handler's embedded-metric-format figures (METRICS_NAMESPACE)."
+  type        = string
+  default     = "ImdbSentiment"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 letters, digits or . _ / # : - and not start with AWS/."
+  }
+}
+
+variable "create_alarms" {
+  description = "Create the function's CloudWatch alarms (errors, throttles, duration near the timeout, the handler's endpoint errors and vocabulary fallbacks)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires and when it recovers (e.g. one SNS topic); [] only records the state."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "alarm_period_seconds" {
+  description = "Period of every alarm's statistic, in seconds."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.alarm_period_seconds >= 60 && var.alarm_period_seconds % 60 == 0
+    error_message = "alarm_period_seconds must be a multiple of 60 (these metrics have standard resolution)."
+  }
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Periods each alarm looks back over."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.alarm_evaluation_periods >= 1 && floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods
+    error_message = "alarm_evaluation_periods must be a whole number of at least 1."
+  }
+}
+
+variable "alarm_datapoints_to_alarm" {
+  description = "Breaching periods among the last alarm_evaluation_periods that fire an alarm (OK again after that many clean periods)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alarm_datapoints_to_alarm >= 1 && floor(var.alarm_datapoints_to_alarm) == var.alarm_datapoints_to_alarm
+    error_message = "alarm_datapoints_to_alarm must be a whole number of at least 1."
+  }
+}
+
+variable "alarm_thresholds" {
+  description = "Alarm thresholds: errors, throttles and endpoint_errors per period, duration as a percent of the timeout, and periods in a row with text fallbacks (a Lambda and an endpoint on different vocabularies)."
+  type = object({
+    errors                = optional(number, 1)
+    throttles             = optional(number, 1)
+    duration_percent      = optional(number, 80)
+    endpoint_errors       = optional(number, 5)
+    text_fallback_periods = optional(number, 15)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarm_thresholds.duration_percent > 0 && var.alarm_thresholds.duration_percent <= 100
+    error_message = "alarm_thresholds.duration_percent must be above 0 and at most 100."
+  }
+
+  validation {
+    condition     = var.alarm_thresholds.text_fallback_periods >= 1 && floor(var.alarm_thresholds.text_fallback_periods) == var.alarm_thresholds.text_fallback_periods
+    error_message = "alarm_thresholds.text_fallback_periods must be a whole number of at least 1."
+  }
+}

@@ -256,6 +256,7 @@ resource "aws_lambda_permission" "api" {
   statement_id  = "AllowInvokeFromRestApi"
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
+  qualifier     = var.function_qualifier
   principal     = "apigateway.amazonaws.com"
   # Only this API, any stage, only POST /predict.
   source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${aws_api_gateway_method.predict.http_method}${aws_api_gateway_resource.predict.path}"

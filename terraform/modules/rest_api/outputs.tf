@@ -37,3 +37,8 @@ output "redeployment_trigger" {
   description = "Hash of the API definition that triggers a new deployment when it changes."
   value       = aws_api_gateway_deployment.this.triggers["redeployment"]
 }
+
+output "alarm_arns" {
+  description = "ARNs of the stage's CloudWatch alarms (empty when create_alarms is false)."
+  value       = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn]
+}

@@ -24,6 +24,12 @@ variable "function_name" {
   }
 }
 
+variable "function_qualifier" {
+  description = "Alias (or version) of the function that function_invoke_arn names; its invoke permission is granted on it. null for the unqualified function."
+  type        = string
+  default     = null
+}
+
 variable "function_invoke_arn" {
   description = "Invoke ARN of that function for the AWS_PROXY integration."
   type        = string
@@ -133,4 +139,54 @@ variable "tags" {
   description = "Tags applied to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "create_alarms" {
+  description = "Create the stage's CloudWatch alarms (5XX answers, p99 latency)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires and when it recovers (e.g. one SNS topic); [] only records the state."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "alarm_period_seconds" {
+  description = "Period of every alarm's statistic, in seconds."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.alarm_period_seconds >= 60 && var.alarm_period_seconds % 60 == 0
+    error_message = "alarm_period_seconds must be a multiple of 60 (API Gateway metrics have standard resolution)."
+  }
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Periods each alarm looks back over."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.alarm_evaluation_periods >= 1 && floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods
+    error_message = "alarm_evaluation_periods must be a whole number of at least 1."
+  }
+}
+
+variable "alarm_thresholds" {
+  description = "Alarm thresholds: 5XX answers per period (server_errors, in breaching periods 1 of the evaluation periods) and p99 latency in ms (latency_p99_ms, in 3 of them)."
+  type = object({
+    server_errors  = optional(number, 5)
+    latency_p99_ms = optional(number, 5000)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarm_thresholds.server_errors >= 1 && var.alarm_thresholds.latency_p99_ms > 0 && var.alarm_thresholds.latency_p99_ms <= 29000
+    error_message = "alarm_thresholds.server_errors must be at least 1 and latency_p99_ms within (0, 29000]."
+  }
 }

@@ -38,7 +38,9 @@ locals {
     "^s3://(?P<bucket>[^/]+)/?(?P<prefix>.*)$", var.data_capture.destination_s3_uri
   )
   log_group_name = "/aws/sagemaker/Endpoints/${var.name}"
-  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
+
+  endpoint_config = one(concat(aws_sagemaker_endpoint_configuration.this, aws_sagemaker_endpoint_configuration.capturing))
+  log_group_arn   = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
 }
 
 data "aws_partition" "current" {}
@@ -167,13 +169,79 @@ resource "aws_sagemaker_endpoint_configuration" "capturing" {
 
 resource "aws_sagemaker_endpoint" "this" {
   name                 = var.name
-  endpoint_config_name = one(concat(aws_sagemaker_endpoint_configuration.this, aws_sagemaker_endpoint_configuration.capturing)).name
+  endpoint_config_name = local.endpoint_config.name
+
+  # Real-time endpoints: blue/green with the chosen traffic shifting, rolled back by SageMaker when one of
+  # this module's alarms fires. Serverless endpoints get SageMaker's default (blue/green, all at once).
+  dynamic "deployment_config" {
+    for_each = local.real_time ? [var.deployment] : []
+
+    content {
+      blue_green_update_policy {
+        termination_wait_in_seconds          = deployment_config.value.termination_wait_in_seconds
+        maximum_execution_timeout_in_seconds = deployment_config.value.maximum_execution_timeout_in_seconds
+
+        traffic_routing_configuration {
+          type                     = deployment_config.value.traffic_routing
+          wait_interval_in_seconds = deployment_config.value.wait_interval_in_seconds
+
+          dynamic "canary_size" {
+            for_each = deployment_config.value.traffic_routing == "CANARY" ? [deployment_config.value.canary_size_percent] : []
+
+            content {
+              type  = "CAPACITY_PERCENT"
+              value = canary_size.value
+            }
+          }
+
+          dynamic "linear_step_size" {
+            for_each = deployment_config.value.traffic_routing == "LINEAR" ? [deployment_config.value.linear_step_size_percent] : []
+
+            content {
+              type  = "CAPACITY_PERCENT"
+              value = linear_step_size.value
+            }
+          }
+        }
+      }
+
+      dynamic "auto_rollback_configuration" {
+        for_each = deployment_config.value.auto_rollback && length(local.rollback_alarm_names) > 0 ? [local.rollback_alarm_names] : []
+
+        content {
+          dynamic "alarms" {
+            for_each = auto_rollback_configuration.value
+
+            content {
+              alarm_name = alarms.value
+            }
+          }
+        }
+      }
+    }
+  }
 
   tags = var.tags
+
+  lifecycle {
+    # SageMaker rolls a failed update back (a model that does not load, a failed health check, an alarm
+    # during the deployment) and reports InService on the OLD configuration; the provider's waiter sees
+    # only the status (terraform-provider-aws issues 46663, 48997). Failing here stops the apply before
+    # create_before_destroy deletes the old configuration, model and artifact that the endpoint still runs.
+    postcondition {
+      condition     = self.endpoint_config_name == local.endpoint_config.name
+      error_message = "SageMaker did not switch endpoint ${var.name} to the new configuration ${local.endpoint_config.name}: it still runs ${self.endpoint_config_name}, so the update failed and was rolled back (or is still rolling back). Nothing it runs on was deleted, and the old model keeps serving. SageMaker's reason: `aws sagemaker describe-endpoint --endpoint-name ${var.name} --query FailureReason`; the container logs: CloudWatch log group ${local.log_group_name}. Fix the model and apply again, or see \"Roll back by hand\" in the README."
+    }
+  }
+
+  # On destroy the endpoint goes first: SageMaker takes minutes to delete it and its containers keep
+  # writing logs, which would recreate a log group deleted meanwhile (the next apply then fails with
+  # ResourceAlreadyExistsException).
+  depends_on = [aws_cloudwatch_log_group.this]
 }
 
 resource "aws_appautoscaling_target" "this" {
-  count = local.real_time ? 1 : 0
+  count = local.real_time && var.real_time.autoscaling ? 1 : 0
 
   service_namespace  = "sagemaker"
   resource_id        = "endpoint/${aws_sagemaker_endpoint.this.name}/variant/${local.variant_name}"
@@ -185,7 +253,7 @@ resource "aws_appautoscaling_target" "this" {
 }
 
 resource "aws_appautoscaling_policy" "invocations_per_instance" {
-  count = local.real_time ? 1 : 0
+  count = local.real_time && var.real_time.autoscaling ? 1 : 0
 
   name               = "${var.name}-invocations-per-instance"
   policy_type        = "TargetTrackingScaling"

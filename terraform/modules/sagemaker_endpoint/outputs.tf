@@ -37,3 +37,13 @@ output "autoscaling_policy_arn" {
   description = "ARN of the invocations-per-instance scaling policy (real-time only), else null."
   value       = try(aws_appautoscaling_policy.invocations_per_instance[0].arn, null)
 }
+
+output "alarm_names" {
+  description = "Names of the endpoint's CloudWatch alarms by signal (Invocation5XXErrors, ModelLatency, and ModelSetupTime for serverless)."
+  value       = { for signal, alarm in aws_cloudwatch_metric_alarm.this : signal => alarm.alarm_name }
+}
+
+output "alarm_arns" {
+  description = "ARNs of the endpoint's CloudWatch alarms by signal."
+  value       = { for signal, alarm in aws_cloudwatch_metric_alarm.this : signal => alarm.arn }
+}

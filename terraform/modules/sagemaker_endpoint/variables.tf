@@ -128,10 +128,11 @@ variable "serverless_regions" {
 }
 
 variable "real_time" {
-  description = "Real-time variant settings, used when endpoint_type is \"real-time\": instances, autoscaling bounds and the SageMakerVariantInvocationsPerInstance target."
+  description = "Real-time variant settings, used when endpoint_type is \"real-time\": instances, autoscaling bounds and the SageMakerVariantInvocationsPerInstance target. Application Auto Scaling refuses burstable (ml.t*) instances, so autoscaling needs another type; to change instance_type on a running endpoint, see the README (two applies)."
   type = object({
-    instance_type                   = optional(string, "ml.t2.medium")
+    instance_type                   = optional(string, "ml.m5.large")
     initial_instance_count          = optional(number, 1)
+    autoscaling                     = optional(bool, true)
     max_instance_count              = optional(number, 2)
     target_invocations_per_instance = optional(number, 100)
   })
@@ -140,7 +141,12 @@ variable "real_time" {
 
   validation {
     condition     = can(regex("^ml\\.[a-z0-9]+\\.[a-z0-9]+$", var.real_time.instance_type))
-    error_message = "real_time.instance_type must be a SageMaker instance type such as \"ml.t2.medium\"."
+    error_message = "real_time.instance_type must be a SageMaker instance type such as \"ml.m5.large\"."
+  }
+
+  validation {
+    condition     = !(var.real_time.autoscaling && startswith(var.real_time.instance_type, "ml.t"))
+    error_message = "real_time.instance_type is burstable (ml.t*): Application Auto Scaling does not accept burstable instances for SageMaker variants. Choose e.g. ml.m5.large or ml.c5.large, or set real_time.autoscaling = false."
   }
 
   validation {
@@ -151,6 +157,41 @@ variable "real_time" {
   validation {
     condition     = var.real_time.target_invocations_per_instance > 0
     error_message = "real_time.target_invocations_per_instance must be positive."
+  }
+}
+
+variable "deployment" {
+  description = "Deployment guardrails of real-time endpoints (blue/green): traffic shifting (ALL_AT_ONCE, CANARY or LINEAR), the wait between steps (baking period), how long the old fleet is kept after the shift, and automatic rollback when one of this module's alarms fires during the deployment. Serverless endpoints ignore it (see README)."
+  type = object({
+    traffic_routing                      = optional(string, "ALL_AT_ONCE")
+    wait_interval_in_seconds             = optional(number, 300)
+    canary_size_percent                  = optional(number, 10)
+    linear_step_size_percent             = optional(number, 25)
+    termination_wait_in_seconds          = optional(number, 300)
+    maximum_execution_timeout_in_seconds = optional(number)
+    auto_rollback                        = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["ALL_AT_ONCE", "CANARY", "LINEAR"], var.deployment.traffic_routing)
+    error_message = "deployment.traffic_routing must be \"ALL_AT_ONCE\", \"CANARY\" or \"LINEAR\"."
+  }
+
+  validation {
+    condition     = var.deployment.wait_interval_in_seconds >= 0 && var.deployment.wait_interval_in_seconds <= 3600 && var.deployment.termination_wait_in_seconds >= 0 && var.deployment.termination_wait_in_seconds <= 3600
+    error_message = "deployment.wait_interval_in_seconds and termination_wait_in_seconds must be between 0 and 3600 (SageMaker's limits)."
+  }
+
+  validation {
+    condition     = var.deployment.canary_size_percent >= 1 && var.deployment.canary_size_percent <= 99 && var.deployment.linear_step_size_percent >= 1 && var.deployment.linear_step_size_percent <= 99
+    error_message = "deployment.canary_size_percent and linear_step_size_percent must be between 1 and 99 (percent of the new fleet's capacity)."
+  }
+
+  validation {
+    condition     = var.deployment.maximum_execution_timeout_in_seconds == null ? true : (var.deployment.maximum_execution_timeout_in_seconds >= 600 && var.deployment.maximum_execution_timeout_in_seconds <= 14400)
+    error_message = "deployment.maximum_execution_timeout_in_seconds must be null or between 600 and 14400."
   }
 }
 
@@ -187,6 +228,43 @@ variable "log_retention_in_days" {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
     error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
   }
+}
+
+variable "alarms" {
+  description = "The endpoint's CloudWatch alarms (one per signal, named <name>-<signal>): Invocation5XXErrors (sum per period), ModelLatency p99 (milliseconds) and, for serverless endpoints, ModelSetupTime (the cold-start time, maximum, milliseconds). An alarm fires after evaluation_periods periods of period_seconds over its threshold; the real-time deployment guardrails roll back on the first two."
+  type = object({
+    enabled                     = optional(bool, true)
+    period_seconds              = optional(number, 60)
+    evaluation_periods          = optional(number, 3)
+    datapoints_to_alarm         = optional(number, 2)
+    invocation_5xx_errors       = optional(number, 1)
+    model_latency_p99_ms        = optional(number, 500)
+    model_setup_time_maximum_ms = optional(number, 10000)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains([10, 30], var.alarms.period_seconds) || (var.alarms.period_seconds >= 60 && var.alarms.period_seconds % 60 == 0)
+    error_message = "alarms.period_seconds must be 10, 30 or a multiple of 60 (CloudWatch's alarm periods)."
+  }
+
+  validation {
+    condition     = var.alarms.datapoints_to_alarm >= 1 && var.alarms.datapoints_to_alarm <= var.alarms.evaluation_periods
+    error_message = "alarms.datapoints_to_alarm must be between 1 and evaluation_periods."
+  }
+
+  validation {
+    condition     = var.alarms.invocation_5xx_errors >= 0 && var.alarms.model_latency_p99_ms > 0 && var.alarms.model_setup_time_maximum_ms > 0
+    error_message = "alarms thresholds must be positive (invocation_5xx_errors may be 0)."
+  }
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm changes to ALARM and back to OK (e.g. an SNS topic); [] for none."
+  type        = list(string)
+  default     = []
+  nullable    = false
 }
 
 variable "tags" {

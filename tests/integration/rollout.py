@@ -1,0 +1,50 @@
+"""What the rollout stack tests share: real test reviews, each model's own scores, a model's Lambda zip.
+
+Not a test module: the rollout tests import it (each test stays in its own file and needs no other to run).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tarfile
+from pathlib import Path
+
+from scripts.package_lambda import main as package_main
+from tests.conftest import load_inference
+
+REVIEWS_PER_CLASS = 12
+SEED = 11
+
+
+def sample_reviews(imdb_folder: Path) -> list[str]:
+    """Real reviews of the official test split, drawn with a fixed seed, half of each class."""
+    rng = random.Random(SEED)
+    reviews = []
+    for sub in ("neg", "pos"):
+        files = sorted((imdb_folder / "test" / sub).glob("*.txt"))
+        reviews += [path.read_text(encoding="utf-8") for path in rng.sample(files, REVIEWS_PER_CLASS)]
+    return reviews
+
+
+def own_scores(model_tar: Path, reviews: list[str], work: Path) -> tuple[str, list[float]]:
+    """(model_version, the score of each review) from the model's own inference.py, as its endpoint computes."""
+    model_dir = work / "model"
+    with tarfile.open(model_tar) as archive:
+        archive.extractall(model_dir, filter="data")
+    inference = load_inference(model_dir)
+    model = inference.model_fn(str(model_dir))
+    scores = []
+    for review in reviews:
+        prediction = inference.predict_fn(inference.input_fn(review, "text/plain"), model)
+        scores.append(json.loads(inference.output_fn(prediction, "application/json"))["predictions"][0]["score"])
+    return model.model_version, scores
+
+
+def lambda_zip(vocabulary: Path, output: Path, source: Path | None = None) -> Path:
+    """The Lambda package for this vocabulary (and lambda_src copy), built by the project's packager."""
+    arguments = ["--vocabulary", str(vocabulary), "--output", str(output)]
+    if source is not None:
+        arguments += ["--source", str(source)]
+    assert package_main(arguments) == 0
+    return output

@@ -1,0 +1,70 @@
+"""A new model with another vocabulary, and its Lambda, rolled out and back under continuous traffic.
+
+Each `terraform apply` changes model, endpoint configuration and Lambda package together; the emulated
+SageMaker takes ``UPDATE_SECONDS`` to update the endpoint (the old model serves meanwhile, as on AWS), and
+Terraform updates the Lambda only after that. So for a while the endpoint serves one vocabulary and the
+Lambda ships the other: forward, the new endpoint meets the old Lambda; back, the old (restored) endpoint
+meets the new Lambda. Every answer must still be a 200 whose score is the answering model's own score for
+that review, computed here with that model's own inference.py.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from scripts.local_aws.bench import handler_records
+from scripts.local_aws.traffic import Traffic
+from tests.integration.rollout import lambda_zip, own_scores, sample_reviews
+
+pytestmark = pytest.mark.integration
+
+CLIENTS = 4
+UPDATE_SECONDS = 20  # the endpoint update's emulated duration: the window is real, not a race
+SETTLE_SECONDS = 2.0
+
+
+def test_vocabulary_change_gives_every_client_its_models_own_answer(
+    local_stack, quick_artifacts: Path, imdb_folder: Path, tmp_path: Path
+) -> None:
+    reviews = sample_reviews(imdb_folder)
+    old_version, old_scores = own_scores(local_stack.model_tar, reviews, tmp_path / "old")
+    new_version, new_scores = own_scores(quick_artifacts / "model.tar.gz", reviews, tmp_path / "new")
+    expected = {old_version: old_scores, new_version: new_scores}
+    assert new_version != old_version
+    new_tar = local_stack.keep(quick_artifacts / "model.tar.gz")
+    new_zip = local_stack.keep(lambda_zip(quick_artifacts / "vocabulary.json", tmp_path / "lambda.zip"))
+    started_at = time.time()
+
+    applies = []
+    with (
+        local_stack.slow_sagemaker(update_seconds=UPDATE_SECONDS),
+        Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic,
+    ):
+        for model, package in ((new_tar, new_zip), (local_stack.model_tar, local_stack.lambda_zip)):
+            began = time.monotonic()
+            local_stack.apply(model_artifact_path=str(model), lambda_zip_path=str(package))
+            applies.append(time.monotonic() - began)
+            time.sleep(SETTLE_SECONDS)
+
+    answers = traffic.answers
+    failures = [(a.status, a.error) for a in answers if a.status != 200]
+    assert not failures, f"{len(failures)} of {len(answers)} requests failed: {failures[:5]}"
+    wrong = [
+        (a.review, a.body["model_version"], a.body["score"])
+        for a in answers
+        if a.body["score"] != pytest.approx(expected[a.body["model_version"]][a.review], abs=1e-9)
+        or a.body["label"] != ("positive" if a.body["score"] >= 0.5 else "negative")
+    ]
+    assert not wrong, f"{len(wrong)} answers are not their model's own: {wrong[:5]}"
+    assert {a.body["model_version"] for a in answers} == {old_version, new_version}
+    assert all(seconds >= UPDATE_SECONDS for seconds in applies), applies
+
+    # The window was real: requests were answered through the raw-text fallback in both directions.
+    time.sleep(1.0)  # LocalStack stores Lambda logs asynchronously
+    records = handler_records(local_stack.info, started_at)
+    fallback_models = {r.get("model_version") for r in records if r.get("text_fallback")}
+    assert fallback_models == {old_version, new_version}, fallback_models
+    assert len(answers) > CLIENTS * 20, len(answers)
