@@ -210,3 +210,18 @@ run "rejects_missing_package" {
 
   expect_failures = [var.zip_path]
 }
+
+# IAM role names are global to the account: a fixed name collides when the same function name is deployed
+# in a second region.
+run "role_name_is_unique_per_deployment" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name_prefix == "imdb-sentiment-predict-lambda-"
+    error_message = "The function's role takes a name_prefix (<function>-lambda-), never a fixed name."
+  }
+}

@@ -17,7 +17,8 @@ data "aws_iam_policy_document" "assume_role" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.function_name}-lambda"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.function_name, 0, 30)}-lambda-"
   assume_role_policy = data.aws_iam_policy_document.assume_role.json
 
   tags = var.tags

@@ -25,7 +25,8 @@ data "aws_iam_policy_document" "cloudwatch_assume_role" {
 resource "aws_iam_role" "cloudwatch" {
   count = var.create_cloudwatch_role ? 1 : 0
 
-  name               = "${var.name}-apigateway-cloudwatch"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.name, 0, 26)}-api-logs-"
   assume_role_policy = data.aws_iam_policy_document.cloudwatch_assume_role[0].json
 
   tags = var.tags

@@ -163,23 +163,35 @@ resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   description = "Managed by Terraform"
 
-  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes. The hash takes
-  # resource ids and configured values only (not values read back, which may turn null into {}).
+  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes, or the stage keeps
+  # serving the old definition. Every argument of every method, integration and response is hashed (a unit
+  # test checks that none is left out). The hash takes resource ids and configured values only (not values
+  # read back, which may turn null into {}).
   triggers = {
     redeployment = sha1(jsonencode({
       resources = [aws_api_gateway_resource.predict.id, aws_api_gateway_resource.predict.path_part]
       predict = [
         aws_api_gateway_method.predict.id,
+        aws_api_gateway_method.predict.http_method,
         aws_api_gateway_method.predict.authorization,
         aws_api_gateway_method.predict.api_key_required,
         aws_api_gateway_integration.predict.id,
         aws_api_gateway_integration.predict.type,
+        aws_api_gateway_integration.predict.integration_http_method,
         aws_api_gateway_integration.predict.uri,
+        aws_api_gateway_integration.predict.timeout_milliseconds,
       ]
       preflight = [
         aws_api_gateway_method.preflight.id,
+        aws_api_gateway_method.preflight.http_method,
+        aws_api_gateway_method.preflight.authorization,
         aws_api_gateway_integration.preflight.id,
+        aws_api_gateway_integration.preflight.type,
+        aws_api_gateway_integration.preflight.passthrough_behavior,
+        aws_api_gateway_integration.preflight.request_templates,
         aws_api_gateway_method_response.preflight.id,
+        aws_api_gateway_method_response.preflight.status_code,
+        aws_api_gateway_method_response.preflight.response_parameters,
         aws_api_gateway_integration_response.preflight.id,
         local.preflight_headers,
         local.preflight_template,
@@ -194,8 +206,7 @@ resource "aws_api_gateway_deployment" "this" {
         [for response in aws_api_gateway_integration_response.page_preflight : response.id],
       ]
       errors = [
-        [for response in aws_api_gateway_gateway_response.errors : response.id],
-        local.gateway_error_responses,
+        [for response in aws_api_gateway_gateway_response.errors : [response.id, response.response_type, response.response_templates]],
         local.gateway_error_headers,
       ]
     }))

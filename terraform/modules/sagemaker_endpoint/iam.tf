@@ -19,7 +19,8 @@ data "aws_iam_policy_document" "assume_role" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.name}-sagemaker"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.name, 0, 27)}-sagemaker-"
   assume_role_policy = data.aws_iam_policy_document.assume_role.json
 
   tags = var.tags
