@@ -21,7 +21,8 @@ GENERATED = ("artifacts", "build")
 _FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_PATH_IN_BLOCK = re.compile(r"(?<![\w./-])((?:%s)/[\w./-]*)" % "|".join(re.escape(t) for t in TOP_LEVEL))
+_TOP_LEVEL_ALTERNATIVES = "|".join(re.escape(t) for t in TOP_LEVEL)
+_PATH_IN_BLOCK = re.compile(rf"(?<![\w./-])((?:{_TOP_LEVEL_ALTERNATIVES})/[\w./-]*)")
 
 
 def is_repository_path(span: str) -> bool:
@@ -72,7 +73,7 @@ def test_readme_links_to_architecture_md() -> None:
     [
         ("See [the guide](docs/gone.md#part) and [README](README.md).", ["docs/gone.md"]),
         ("The code is in `lambda_src/gone.py` and `lambda_src/`.", ["lambda_src/gone.py"]),
-        ("```mermaid\nflowchart LR\n  a[\"terraform/modules/gone/\"] --> b\n```\n", ["terraform/modules/gone/"]),
+        ('```mermaid\nflowchart LR\n  a["terraform/modules/gone/"] --> b\n```\n', ["terraform/modules/gone/"]),
         ("Not paths: `make score`, `s3://b/k`, `<name>-batch`, `$LATEST`, [AWS](https://aws.amazon.com).", []),
         ("Outputs are skipped: `artifacts/model.tar.gz`, `build/lambda.zip`; anchors too: [x](#request-path).", []),
     ],
