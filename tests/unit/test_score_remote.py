@@ -144,7 +144,8 @@ def test_a_whole_run_uploads_parts_waits_and_assembles_in_input_order(tmp_path: 
     assert capsys.readouterr().out.strip() == f"s3://bkt/out/{name}/"
 
 
-def test_a_failed_job_exits_with_its_failure_reason(tmp_path: Path) -> None:
+def test_a_failed_job_exits_with_its_failure_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # without --download the errors file defaults to <job name>.errors.jsonl here
     reviews = tmp_path / "reviews.jsonl"
     reviews.write_text('{"id": "r1", "review": "good"}\n')
     reason = "ClientError: See job logs for more information"
@@ -152,6 +153,7 @@ def test_a_failed_job_exits_with_its_failure_reason(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as failed:
         run_remote(tmp_path, statuses, {}, [str(reviews)])
     assert reason in str(failed.value) and "Failed" in str(failed.value)
+    assert len(list(tmp_path.glob("*.errors.jsonl"))) == 1
 
 
 def test_interrupting_the_wait_stops_the_job(tmp_path: Path) -> None:
