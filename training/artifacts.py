@@ -19,9 +19,10 @@ import numpy as np
 
 from lambda_src import strict_json, tokenizer
 from lambda_src.tokenizer import Vocabulary
-from training import inference
+from training import inference, serving
 
 MODEL_ARCHIVE = "model.tar.gz"
+SERVING_DIR = Path(serving.__file__).parent  # shipped whole as code/training/serving/ beside inference.py
 
 
 def model_version(vocabulary_version: str, coef: np.ndarray, intercept: float) -> str:
@@ -52,6 +53,8 @@ def model_archive_members(vocabulary: Vocabulary, coef: np.ndarray, metadata: di
         "code/lambda_src/__init__.py": b"",
         "code/lambda_src/strict_json.py": Path(strict_json.__file__).read_bytes(),
         "code/lambda_src/tokenizer.py": Path(tokenizer.__file__).read_bytes(),
+        "code/training/__init__.py": b"",
+        **{f"code/training/serving/{path.name}": path.read_bytes() for path in sorted(SERVING_DIR.glob("*.py"))},
     }
 
 
