@@ -9,6 +9,7 @@ ARTIFACTS := artifacts
 MODEL := $(ARTIFACTS)/model.tar.gz
 LAMBDA_ZIP := build/lambda.zip
 PYTEST_ARGS ?=
+UP_ARGS ?=
 REMOTE_VENV := .venv-remote
 REMOTE_STAMP := $(REMOTE_VENV)/.installed
 TOOLS_VENV := .venv-tools
@@ -71,8 +72,8 @@ score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=review
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins) and .venv-lambda
 	$(LOCAL_AWS) install
 
-up: package ## deploy everything to LocalStack here (no Docker, no AWS account); prints the API and page URLs
-	$(LOCAL_AWS) up --model $(MODEL) --lambda-zip $(LAMBDA_ZIP)
+up: package ## deploy everything to LocalStack here (no Docker, no AWS account); prints the API and page URLs [UP_ARGS="--var KEY=VALUE"]
+	$(LOCAL_AWS) up --model $(MODEL) --lambda-zip $(LAMBDA_ZIP) $(UP_ARGS)
 
 down: $(STAMP) ## terraform destroy, stop every process `up` started (by recorded PID), remove .local/aws
 	$(LOCAL_AWS) down

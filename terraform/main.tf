@@ -104,6 +104,10 @@ module "api" {
   create_cloudwatch_role = var.create_api_gateway_cloudwatch_role
   log_retention_in_days  = var.log_retention_in_days
 
+  api_keys   = var.api_keys
+  page_route = var.page_route
+  waf        = var.waf
+
   create_alarms = var.enable_alarms
   alarm_actions = local.alarm_actions
 
@@ -135,9 +139,10 @@ module "web_site" {
   source = "./modules/web_site"
   count  = var.enable_web ? 1 : 0
 
-  name        = local.name
-  source_dir  = var.web_source_dir
-  predict_url = module.api.predict_url
+  name       = local.name
+  source_dir = var.web_source_dir
+  # With API keys on, the page calls its own keyless route (a page cannot keep a key secret).
+  predict_url = module.api.page_predict_url
   # Any REST API of the region: naming this API would make a cycle (its CORS origins name this site).
   connect_sources = ["https://*.execute-api.${var.region}.amazonaws.com"]
 
@@ -172,4 +177,19 @@ module "batch_transform" {
   image_tag       = var.image_tag
 
   tags = local.tags
+}
+
+# After `terraform destroy` the endpoint is still Deleting for minutes (the aws provider counts Deleting as
+# gone) and its containers keep writing logs, so SageMaker may create its log group again. The next apply
+# adopts such a group instead of failing with ResourceAlreadyExistsException. (Import blocks live in the
+# root module; a group already in the state is not imported again.)
+data "aws_cloudwatch_log_groups" "endpoint" {
+  log_group_name_prefix = "/aws/sagemaker/Endpoints/${local.name}"
+}
+
+import {
+  for_each = toset([for group in data.aws_cloudwatch_log_groups.endpoint.log_group_names : group if group == "/aws/sagemaker/Endpoints/${local.name}"])
+
+  to = module.endpoint.aws_cloudwatch_log_group.this
+  id = each.value
 }

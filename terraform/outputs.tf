@@ -63,6 +63,22 @@ output "training_launcher_policy_json" {
   value       = try(module.training_role[0].training_launcher_policy_json, null)
 }
 
+output "page_predict_url" {
+  description = "URL the web page calls: the keyless POST /web-predict when api_keys are set, else predict_url."
+  value       = module.api.page_predict_url
+}
+
+output "api_keys" {
+  description = "API key values by name (send as the x-api-key header): `terraform output -json api_keys`."
+  value       = module.api.api_keys
+  sensitive   = true
+}
+
+output "web_acl_arn" {
+  description = "ARN of the WAF web ACL on the API stage when waf is set, else null."
+  value       = module.api.web_acl_arn
+}
+
 output "transform_model_name" {
   description = "SageMaker model that Batch Transform jobs run (`make score --remote --model-name`) when batch_transform is set, else null."
   value       = try(module.batch_transform[0].model_name, null)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static checks of terraform/: fmt, init + validate of the root and every module, `terraform test` of the
-# root and of every module with its own tests/ (mocked AWS provider, no credentials), README tables
+# Static checks of terraform/: fmt, init + validate of the root, every module and every example,
+# `terraform test` of the root (which plans every example too: tests/10_examples.tftest.hcl) and of every
+# module with its own tests/ (mocked AWS provider, no credentials), README tables
 # (tf_docs.py --check), and checkov with the repository's .checkov.yml.
 # Works offline when the provider mirror exists (see tf-cli-config.sh). Prints each step's duration.
 # Usage: terraform/tf-check.sh   (CHECKOV=path/to/checkov to override .venv-tools/bin/checkov)
@@ -26,7 +27,8 @@ init_and_validate() {
 }
 
 step "terraform fmt -check -recursive" terraform -chdir="$here" fmt -check -recursive -diff
-for dir in "$here" "$here"/modules/*; do
+for dir in "$here" "$here"/modules/*/ "$here"/examples/*/; do
+    dir="${dir%/}"
     step "terraform validate ${dir#"$repo"/}" init_and_validate "$dir"
 done
 step "terraform test" terraform -chdir="$here" test -no-color

@@ -4,9 +4,10 @@ terraform-docs cannot be installed on the project's build machines, yet the modu
 accurate inputs/outputs tables. This reads the `terraform fmt`-formatted sources (blocks open at column 0
 and close with a `}` line) and renders the block between the BEGIN_TF_DOCS/END_TF_DOCS markers in the
 same Markdown layout terraform-docs produces, so either tool can maintain it. `--check` fails when a
-README is out of date (used by tf-check.sh).
+README is out of date (used by tf-check.sh). A module without a README fails in either mode: what a module
+is for and how to use it is its author's to write; this tool only adds the tables.
 
-Usage: python3 terraform/tf_docs.py [--check] [DIR ...]   (default: terraform/ and the modules it calls)
+Usage: python3 terraform/tf_docs.py [--check] [DIR ...]   (default: terraform/ and every module under it)
 """
 
 from __future__ import annotations
@@ -150,10 +151,16 @@ def update(readme: Path, block: str, check: bool) -> bool:
 
 
 def configuration_directories(root: Path) -> list[Path]:
-    """The root configuration and the local modules it calls (other folders under modules/ are not ours)."""
-    sources = "\n".join(path.read_text() for path in sorted(root.glob("*.tf")))
-    called = re.findall(r'^  source\s*=\s*"(\./modules/[^"]+)"', sources, re.M)
-    return [root, *sorted((root / source).resolve() for source in set(called))]
+    """The root configuration and every module under modules/, nested submodules included.
+
+    Not Terraform's own copies (.terraform/) and not test fixtures.
+    """
+    modules = {
+        path.parent
+        for path in (root / "modules").rglob("*.tf")
+        if not {".terraform", "tests"} & set(path.relative_to(root).parts)
+    }
+    return [root, *sorted(modules)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,14 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     directories = args.directories or configuration_directories(Path(__file__).resolve().parent)
-    if not args.directories:  # a module without a README is its author's to write, not this tool's
-        for directory in [d for d in directories if not (d / "README.md").exists()]:
-            print(f"{directory}: no README.md (skipped)")
-            directories.remove(directory)
-    stale = [d for d in directories if not update(d / "README.md", render(d), args.check)]
+    missing = [d for d in directories if not (d / "README.md").exists()]
+    for directory in missing:
+        print(f"{directory}: no README.md: write one (what it is for, how to use it), then run this for its tables")
+    present = [d for d in directories if d not in missing]
+    stale = [d for d in present if not update(d / "README.md", render(d), args.check)]
     for directory in stale:
         print(f"{directory / 'README.md'}: {'out of date' if args.check else 'updated'}")
-    return 1 if args.check and stale else 0
+    return 1 if missing or (args.check and stale) else 0
 
 
 if __name__ == "__main__":

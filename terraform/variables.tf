@@ -154,9 +154,9 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Lambda reserved concurrency; -1 leaves it unreserved."
+  description = "Lambda reserved concurrency: the most executions the function may hold (README, Security: burst 40 + 20 req/s x 0.5 s = 50). Needs an account concurrency quota of at least this + 100; -1 leaves it unreserved (accounts with a quota of 10)."
   type        = number
-  default     = -1
+  default     = 50
 }
 
 variable "log_level" {
@@ -190,9 +190,40 @@ variable "throttling_burst_limit" {
 }
 
 variable "create_api_gateway_cloudwatch_role" {
-  description = "Create and register the account-level CloudWatch role API Gateway needs for its logs (one per account and region). Set false if the account already has one, and on LocalStack."
+  description = "Create and register the account-level CloudWatch role API Gateway needs for its logs (one per account and region; reset on destroy). Only where the account has none yet: it replaces whatever role is set (see terraform/README.md)."
   type        = bool
-  default     = true
+  default     = false
+}
+
+variable "api_keys" {
+  description = "API keys for programmatic clients, by name, each with its own usage plan: { name = { rate_limit, burst_limit, quota_limit = optional, quota_period = optional (DAY) } }. Non-empty makes POST /predict require x-api-key; the page then calls a keyless POST /web-predict (page_route)."
+  type = map(object({
+    rate_limit   = number
+    burst_limit  = number
+    quota_limit  = optional(number)
+    quota_period = optional(string, "DAY")
+  }))
+  default  = {}
+  nullable = false
+}
+
+variable "page_route" {
+  description = "The web page's keyless POST /web-predict when api_keys are set: it has the stage's throttle as its own bucket unless rate_limit and burst_limit set a smaller one; null leaves no keyless route (every call then needs a key)."
+  type = object({
+    rate_limit  = optional(number)
+    burst_limit = optional(number)
+  })
+  default = {}
+}
+
+variable "waf" {
+  description = "AWS WAF web ACL on the API stage (per-IP rate-based rule + AWS managed common rule set); null (default) attaches none. Not available in free LocalStack."
+  type = object({
+    rate_limit_per_ip           = optional(number, 1000)
+    evaluation_window_sec       = optional(number, 300)
+    common_rule_set_count_rules = optional(list(string), ["SizeRestrictions_BODY"])
+  })
+  default = null
 }
 
 variable "log_retention_in_days" {

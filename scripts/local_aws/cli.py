@@ -1,4 +1,4 @@
-"""Command line of the local stack: ``python -m scripts.local_aws install|up|plan|status|url|down``."""
+"""Command line of the local stack: ``python -m scripts.local_aws install|up|plan|status|url|api-key|down``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("plan", help="exit 0 if the deployment matches the configuration, 2 if it would change")
     commands.add_parser("status", help="print processes, health and outputs as JSON")
     commands.add_parser("url", help="print the predict URL of the running stack (for scripts)")
+    api_key = commands.add_parser("api-key", help="print the value of one API key of the running stack (for scripts)")
+    api_key.add_argument("name", help="the key's name in the api_keys variable")
 
     emulate = commands.add_parser(
         "emulate",
@@ -73,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "up":
         info = stack.up(layout, args.model, args.lambda_zip, dict(args.var))
         print(f"predict URL: {info.predict_url}")
+        for line in info.key_usage():
+            print(line)
         if args.web_port:
-            print(f"page: {serve_page(layout, info.predict_url, args.web_port)}")
+            print(f"page: {serve_page(layout, info.page_predict_url, args.web_port)}")
     elif args.command == "plan":
         changes = stack.plan_has_changes(layout)
         print("changes pending" if changes else "no changes")
@@ -91,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
             emulation.write(layout, **dict.fromkeys(emulation.KEYS))
         changes = {key: getattr(args, key) for key in emulation.KEYS if getattr(args, key) is not None}
         print(json.dumps(emulation.write(layout, **changes), indent=2))
+    elif args.command == "api-key":
+        keys = stack.api_keys(layout)
+        if args.name not in keys:
+            raise SystemExit(f"no API key {args.name!r} in {layout.state} (keys: {', '.join(sorted(keys)) or 'none'})")
+        print(keys[args.name])
     elif args.command == "down":
         stack.down(layout, destroy_resources=not args.keep_resources)
     return 0

@@ -2,10 +2,12 @@
 
 - ``.venv-localstack``: LocalStack 4.13.1, tflocal and this project's LocalStack plugins (editable). Its
   pins (an older boto3, cryptography caps) clash with the project's, hence its own environment.
-- ``.venv-lambda``: only the packages of AWS's Python Lambda runtime (boto3), which the function's code
-  runs under, so an import that would fail in Lambda fails here too.
+- ``.venv-lambda``: only the packages of AWS's Python Lambda runtime (boto3), on the Python version of the
+  runtime Terraform declares (lambda_runtime.py), which the function's code runs under, so an import or
+  a syntax that would fail in Lambda fails here too.
 
-Each environment carries a stamp of the files it was built from and is rebuilt only when they change.
+Each environment carries a stamp of the files and the Python it was built from and is rebuilt only when
+they change.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from scripts.local_aws.lambda_runtime import lambda_python
 from scripts.local_aws.layout import Layout
 
 STAMP = ".local-aws-stamp"
 
 
-def _digest(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
+def _digest(paths: list[Path], python: str) -> str:
+    digest = hashlib.sha256(python.encode())
     for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -31,7 +34,7 @@ def _digest(paths: list[Path]) -> str:
 
 def _build(venv: Path, python: str, steps: list[list[str]], inputs: list[Path], force: bool, log: Callable) -> bool:
     stamp = venv / STAMP
-    wanted = _digest(inputs)
+    wanted = _digest(inputs, python)
     if not force and (venv / "bin" / "python").exists() and stamp.exists() and stamp.read_text() == wanted:
         return False
     log(f"building {venv.name} (pinned requirements) ...")
@@ -65,6 +68,8 @@ def ensure_environments(
         log,
     ):
         built.append(layout.localstack_venv.name)
-    if _build(layout.lambda_venv, python, [["-r", str(lambda_requirements)]], [lambda_requirements], force, log):
+    lambda_interpreter, _ = lambda_python()
+    lambda_steps = [["-r", str(lambda_requirements)]]
+    if _build(layout.lambda_venv, str(lambda_interpreter), lambda_steps, [lambda_requirements], force, log):
         built.append(layout.lambda_venv.name)
     return built

@@ -42,6 +42,7 @@ def environment(layout: Layout) -> dict[str, str]:
         "LAMBDA_RUNTIME_EXECUTOR": "local",
         "PROVIDER_OVERRIDE_SAGEMAKER": "local",
         "PROVIDER_OVERRIDE_SAGEMAKER_RUNTIME": "local",
+        "PROVIDER_OVERRIDE_CLOUDWATCH": "local",  # keeps alarm tags (local_aws_plugins/cloudwatch_tags.py)
         # read by the plugins
         "LOCAL_AWS_STATE_DIR": str(state),
         "LOCAL_LAMBDA_PYTHON": str(layout.lambda_venv / "bin" / "python"),

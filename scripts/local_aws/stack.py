@@ -23,7 +23,11 @@ from scripts.local_aws.terraform import Terraform, TerraformError
 
 @dataclass(frozen=True)
 class StackInfo:
-    """What a client of the local deployment needs; ``predict_url`` is LocalStack's REST API invoke URL."""
+    """What a client of the local deployment needs; the URLs are LocalStack's REST API invoke URLs.
+
+    ``page_predict_url`` is what the web page calls (the keyless route when API keys are on); the keys'
+    values are not kept here (``status`` prints this), only their names: ``api_keys()`` reads them.
+    """
 
     predict_url: str
     endpoint_url: str
@@ -33,14 +37,21 @@ class StackInfo:
     function_name: str
     bucket_name: str
     model_name: str
+    page_predict_url: str = ""
+    api_key_names: tuple[str, ...] = ()
 
     @classmethod
     def from_outputs(cls, layout: Layout, outputs: dict[str, Any]) -> StackInfo:
         api_id, stage = outputs["api_id"], outputs["stage_name"]
-        # The AWS invoke URL's path is /<stage>/<resource>; LocalStack serves it under /_aws/execute-api/<api id>.
-        resource = urlparse(outputs["predict_url"]).path.removeprefix(f"/{stage}")
+
+        def local_url(aws_url: str) -> str:
+            # The AWS invoke URL's path is /<stage>/<resource>; LocalStack serves it under /_aws/execute-api/<api id>.
+            resource = urlparse(aws_url).path.removeprefix(f"/{stage}")
+            return f"{layout.endpoint_url}/_aws/execute-api/{api_id}/{stage}{resource}"
+
+        predict_url = local_url(outputs["predict_url"])
         return cls(
-            predict_url=f"{layout.endpoint_url}/_aws/execute-api/{api_id}/{stage}{resource}",
+            predict_url=predict_url,
             endpoint_url=layout.endpoint_url,
             api_id=api_id,
             stage_name=stage,
@@ -48,6 +59,8 @@ class StackInfo:
             function_name=outputs["function_name"],
             bucket_name=outputs["bucket_name"],
             model_name=outputs["model_name"],
+            page_predict_url=local_url(outputs["page_predict_url"]) if "page_predict_url" in outputs else predict_url,
+            api_key_names=tuple(sorted(outputs.get("api_keys") or {})),
         )
 
     def save(self, path: Path) -> None:
@@ -56,9 +69,27 @@ class StackInfo:
     @classmethod
     def load(cls, path: Path) -> StackInfo | None:
         try:
-            return cls(**json.loads(path.read_text()))
-        except (OSError, ValueError, TypeError):
+            fields = json.loads(path.read_text())
+            fields.setdefault("page_predict_url", fields.get("predict_url", ""))  # saved before API keys existed
+            return cls(**{**fields, "api_key_names": tuple(fields.get("api_key_names", ()))})
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
+
+    def key_usage(self) -> list[str]:
+        """How to call the API with each key (printed by ``up`` when API keys are on)."""
+        if not self.api_key_names:
+            return []
+        lines = [
+            f"API keys: {', '.join(self.api_key_names)} (POST /predict answers 403 without one; the page uses "
+            f"{self.page_predict_url})",
+        ]
+        for name in self.api_key_names:
+            lines.append(
+                f"  curl -s -X POST {self.predict_url} -H 'Content-Type: application/json' "
+                f'-H "x-api-key: $(.venv/bin/python -m scripts.local_aws api-key {name})" '
+                """-d '{"review": "A fine film."}'"""
+            )
+        return lines
 
 
 def local_variables(model_artifact: Path, lambda_zip: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -114,6 +145,11 @@ def _deploy(layout: Layout, variables: dict[str, Any], output: IO[str] | None, i
     info = StackInfo.from_outputs(layout, terraform.outputs())
     info.save(layout.stack_file)
     return info
+
+
+def api_keys(layout: Layout) -> dict[str, str]:
+    """The deployed API keys' values by name (Terraform's sensitive ``api_keys`` output)."""
+    return Terraform(layout).outputs().get("api_keys") or {}
 
 
 def plan_has_changes(layout: Layout, output: IO[str] | None = None) -> bool:

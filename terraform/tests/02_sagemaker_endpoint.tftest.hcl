@@ -721,3 +721,91 @@ run "rejects_alarm_period_cloudwatch_does_not_offer" {
 
   expect_failures = [var.alarms]
 }
+
+# IAM role names are global to the account: a fixed name would collide when the same name is deployed in a
+# second region (EntityAlreadyExists); a generated suffix cannot.
+run "execution_role_name_is_unique_per_deployment" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    name = "an-endpoint-name-of-forty-nine-characters-long-ok"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name_prefix == "an-endpoint-name-of-forty-n-sagemaker-" && length(aws_iam_role.this.name_prefix) <= 38
+    error_message = "The role takes a name_prefix (<name>-sagemaker-, at most 38 characters), never a fixed name."
+  }
+}
+
+# The provider builds any tag into an image URI; a tag that does not exist fails only at CreateModel.
+run "rejects_an_image_tag_that_does_not_exist" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    image_tag = "1.4-1-cpu-py3"
+  }
+
+  expect_failures = [var.image_tag]
+}
+
+run "accepts_the_python_3_12_scikit_learn_image" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  variables {
+    image_tag = "1.4-2-py312-cpu-py3"
+  }
+
+  assert {
+    condition     = data.aws_sagemaker_prebuilt_ecr_image.this.image_tag == "1.4-2-py312-cpu-py3"
+    error_message = "Every existing sagemaker-scikit-learn tag is accepted."
+  }
+}
+
+run "rejects_serverless_where_sagemaker_has_none" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "cn-north-1" }
+  }
+
+  expect_failures = [data.aws_region.current]
+}
+
+run "real_time_is_accepted_where_serverless_is_not" {
+  command = plan
+
+  module {
+    source = "./modules/sagemaker_endpoint"
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "cn-north-1" }
+  }
+
+  variables {
+    endpoint_type = "real-time"
+  }
+
+  assert {
+    condition     = length(aws_sagemaker_endpoint_configuration.this[0].production_variants) == 1
+    error_message = "The serverless region check must not block a real-time endpoint."
+  }
+}

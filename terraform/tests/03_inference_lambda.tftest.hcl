@@ -46,8 +46,8 @@ run "function_runs_the_packaged_handler" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1 && aws_lambda_function.this.memory_size == 512
-    error_message = "Defaults: unreserved concurrency, 512 MB."
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50 && aws_lambda_function.this.memory_size == 512
+    error_message = "Defaults: 50 reserved executions (bounded), 512 MB."
   }
 
   assert {
@@ -209,4 +209,19 @@ run "rejects_missing_package" {
   }
 
   expect_failures = [var.zip_path]
+}
+
+# IAM role names are global to the account: a fixed name collides when the same function name is deployed
+# in a second region.
+run "role_name_is_unique_per_deployment" {
+  command = plan
+
+  module {
+    source = "./modules/inference_lambda"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name_prefix == "imdb-sentiment-predict-lambda-"
+    error_message = "The function's role takes a name_prefix (<function>-lambda-), never a fixed name."
+  }
 }

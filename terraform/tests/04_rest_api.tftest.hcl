@@ -248,6 +248,11 @@ run "creates_the_cloudwatch_role_when_asked" {
     condition     = length(aws_api_gateway_account.this) == 1 && length(aws_iam_role.cloudwatch) == 1
     error_message = "create_cloudwatch_role must create and register the role."
   }
+
+  assert {
+    condition     = aws_iam_role.cloudwatch[0].name_prefix == "imdb-sentiment-api-logs-"
+    error_message = "IAM names are global: the role takes a name_prefix, so a second region does not collide."
+  }
 }
 
 run "rejects_origin_with_trailing_slash" {

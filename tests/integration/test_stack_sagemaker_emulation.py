@@ -68,10 +68,13 @@ def probe(local_stack) -> Iterator[str]:
     finally:
         sagemaker.delete_endpoint(EndpointName=PROBE)
         wait_gone(sagemaker, PROBE)
-        for item in sagemaker.list_endpoint_configs(NameContains=PROBE)["EndpointConfigs"]:
-            sagemaker.delete_endpoint_config(EndpointConfigName=item["EndpointConfigName"])
-        for item in sagemaker.list_models(NameContains=PROBE)["Models"]:
-            sagemaker.delete_model(ModelName=item["ModelName"])
+        # by name here: moto ignores NameContains, and the stack's own configuration and model must stay
+        for item in sagemaker.list_endpoint_configs()["EndpointConfigs"]:
+            if item["EndpointConfigName"].startswith(PROBE):
+                sagemaker.delete_endpoint_config(EndpointConfigName=item["EndpointConfigName"])
+        for item in sagemaker.list_models()["Models"]:
+            if item["ModelName"].startswith(PROBE):
+                sagemaker.delete_model(ModelName=item["ModelName"])
 
 
 def wait_gone(sagemaker, name: str, timeout: float = 60) -> list[str]:
@@ -106,8 +109,9 @@ def test_update_answers_at_once_and_takes_the_set_time_while_the_old_fleet_serve
     assert took >= UPDATE_SECONDS
     assert served > 0
     assert sagemaker.describe_endpoint(EndpointName=probe)["EndpointStatus"] == "InService"
-    time.sleep(3)  # the old server drains, then stops
-    after = local_stack.recorded_pids(f"endpoint-{probe}-")
+    deadline = time.monotonic() + 30  # the old server drains for 2 s, then stops gracefully
+    while len(after := local_stack.recorded_pids(f"endpoint-{probe}-")) > 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
     assert len(after) == 1 and set(after) != set(before), (before, after)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from training import data, remote
+from training import data
+from training.remote import cli, options, staging
 
 ROOT = Path(__file__).resolve().parents[2]
 REMOTE_PYTHON = ROOT / ".venv-remote" / "bin" / "python"
@@ -42,7 +43,7 @@ def test_bad_options_stop_with_a_clear_error(args: list[str], message: str, monk
     for name in ("TRAINING_BUCKET", "SAGEMAKER_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(SystemExit) as exc:
-        remote.main([*args, "--dry-run"])
+        cli.main([*args, "--dry-run"])
     assert message in str(exc.value)
 
 
@@ -50,33 +51,34 @@ def test_a_file_that_is_not_the_imdb_archive_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "aclImdb_v1.tar.gz"
     fake.write_bytes(b"not the archive")
     with pytest.raises(SystemExit) as exc:
-        remote.main([*BASE, "--data", str(fake), "--dry-run"])
+        cli.main([*BASE, "--data", str(fake), "--dry-run"])
     assert "not a known IMDB archive" in str(exc.value)
 
 
 def test_defaults_are_spot_with_twice_the_runtime_to_wait() -> None:
-    settings = remote.settings_from(remote.build_parser().parse_args([*BASE, "--max-runtime", "1800"]))
+    settings = options.settings_from(options.build_parser().parse_args([*BASE, "--max-runtime", "1800"]))
     assert settings.spot and settings.max_wait == 3600 and settings.hyperparameters == {}
     assert settings.output_path == "s3://imdb-models-1/imdb-sentiment/training/output"
-    on_demand = remote.settings_from(remote.build_parser().parse_args([*BASE, "--no-spot", "--quick"]))
+    on_demand = options.settings_from(options.build_parser().parse_args([*BASE, "--no-spot", "--quick"]))
     assert not on_demand.spot and on_demand.max_wait is None and on_demand.hyperparameters == {"quick": True}
 
 
 def test_the_job_installs_only_what_the_image_lacks() -> None:
-    requirements = remote.job_requirements()
+    requirements = staging.job_requirements()
     names = {pin.split("==")[0] for pin in requirements}
-    assert names and not names & remote.IMAGE_PROVIDES
+    assert names and not names & staging.IMAGE_PROVIDES
     assert all("==" in pin for pin in requirements), "the job's extra packages are pinned like ours"
     assert "tqdm" in names and "matplotlib" in names
 
 
 def test_staged_code_is_the_training_package_and_the_one_tokeniser(tmp_path: Path) -> None:
-    code = remote.stage_code(tmp_path / "code")
+    code = staging.stage_code(tmp_path / "code")
     files = {p.relative_to(code).as_posix() for p in code.rglob("*") if p.is_file()}
     assert {"training/__main__.py", "training/cli.py", "training/inference.py", "lambda_src/tokenizer.py"} <= files
-    assert "training/remote.py" not in files and "lambda_src/handler.py" not in files
+    assert not any(f.startswith("training/remote") for f in files), "the launcher is not part of the job"
+    assert "lambda_src/handler.py" not in files
     assert (code / "lambda_src" / "tokenizer.py").read_bytes() == (ROOT / "lambda_src" / "tokenizer.py").read_bytes()
-    assert (code / "requirements.txt").read_text().split() == remote.job_requirements()
+    assert (code / "requirements.txt").read_text().split() == staging.job_requirements()
 
 
 def _dry_run(*args: str) -> dict:

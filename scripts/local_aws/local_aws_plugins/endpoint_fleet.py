@@ -131,12 +131,13 @@ class Fleets:
         threading.Thread(target=run, name=f"sagemaker-delete-{name}", daemon=True).start()
 
     def stop_all(self) -> None:
+        """LocalStack is stopping: stop every server without sending logs to its (stopping) services."""
         with self._lock:
             states, self._states = list(self._states.values()), {}
         for state in states:
             server = state.take_server()
             if server is not None:
-                server.stop()
+                server.stop(send_log=False)
 
 
 FLEETS = Fleets()

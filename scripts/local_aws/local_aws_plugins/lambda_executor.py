@@ -6,17 +6,21 @@ concurrency, API Gateway integration) and swaps the container for ``python lambd
 in the function's unzipped code with the environment LocalStack prepared. Selected with
 ``LAMBDA_RUNTIME_EXECUTOR=local``.
 
-Differences from AWS: the code runs under the Python named by ``LOCAL_LAMBDA_PYTHON`` (default: LocalStack's
-own) whatever the declared runtime; no memory limit or filesystem isolation. The function timeout is
-enforced: the environment is killed and the invocation answers ``Sandbox.Timedout``, as on AWS.
+The code runs under the Python named by ``LOCAL_LAMBDA_PYTHON`` (``.venv-lambda``, built on the Python version
+of the runtime Terraform declares); a function whose declared runtime is another Python version is refused
+at start-up (``Runtime.InvalidRuntime``) rather than run under the wrong interpreter. Differences from AWS:
+no memory limit or filesystem isolation. The function timeout is enforced: the environment is killed and
+the invocation answers ``Sandbox.Timedout``, as on AWS.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -104,6 +108,7 @@ class LocalRuntimeExecutor(RuntimeExecutor):
         code = self.function_version.config.code
         if code is None:
             raise LambdaRuntimeException("Only zip-packaged functions run locally (no container images).")
+        _check_runtime(self.function_version.config.runtime, _python())
         task_root = str(code.get_unzipped_code_location())
         self.env_vars = {
             **BASE_ENVIRONMENT,
@@ -117,7 +122,7 @@ class LocalRuntimeExecutor(RuntimeExecutor):
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [os.environ.get("LOCAL_LAMBDA_PYTHON") or sys.executable, str(BOOTSTRAP)],
+                [_python(), str(BOOTSTRAP)],
                 cwd=self.env_vars["LAMBDA_TASK_ROOT"],
                 env=self.env_vars,
                 stdin=subprocess.DEVNULL,
@@ -200,6 +205,32 @@ class LocalRuntimeExecutor(RuntimeExecutor):
     @classmethod
     def validate_environment(cls) -> bool:
         return BOOTSTRAP.is_file()
+
+
+def _python() -> str:
+    return os.environ.get("LOCAL_LAMBDA_PYTHON") or sys.executable
+
+
+@functools.cache
+def _interpreter_version(python: str) -> str:
+    probe = "import sys; print('%d.%d' % sys.version_info[:2])"
+    return subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True, timeout=30).stdout.strip()
+
+
+def _check_runtime(runtime: str | None, python: str) -> None:
+    """Refuse to run a function under a Python version other than its declared runtime's.
+
+    Raised as a start-up error with a Lambda error document, so the invocation answers it as a function error.
+    """
+    match = re.fullmatch(r"python(3\.\d+)", runtime or "")
+    actual = _interpreter_version(python)
+    if match is None or match.group(1) != actual:
+        message = (
+            f"The function declares runtime {runtime}, but the local executor's interpreter {python} is "
+            f"Python {actual}: build .venv-lambda for that runtime (`make local-install`)."
+        )
+        document = {"errorMessage": message, "errorType": "Runtime.InvalidRuntime"}
+        raise StatusErrorException("Environment startup failed", json.dumps(document).encode())
 
 
 def _fail_startup_on_exit(process: subprocess.Popen, startup: Future) -> None:

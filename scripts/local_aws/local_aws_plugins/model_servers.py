@@ -94,10 +94,11 @@ class ModelServer:
             pending, self._cold_start_pending = self._cold_start_pending, False
         return self.setup_seconds if pending else None
 
-    def stop(self) -> None:
+    def stop(self, send_log: bool = True) -> None:
         """SIGTERM lets the server finish requests in flight (gunicorn's graceful stop); SIGKILL after a grace.
 
-        Its log then goes to the log sink (the endpoint's CloudWatch log group) before the files are removed.
+        Its log then goes to the log sink (the endpoint's CloudWatch log group) before the files are removed,
+        unless LocalStack itself is stopping (``send_log=False``: its services may no longer answer).
         """
         if self.process.poll() is None:
             _signal_group(self.process.pid, signal.SIGTERM)
@@ -107,7 +108,7 @@ class ModelServer:
                 _signal_group(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         process_registry.forget(self.name)
-        if self.log_sink is not None:
+        if send_log and self.log_sink is not None:
             self.log_sink(self.name.rpartition("-")[2], self.log_path)
         shutil.rmtree(self.model_dir.parent, ignore_errors=True)
 

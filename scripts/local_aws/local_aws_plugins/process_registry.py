@@ -6,14 +6,38 @@ holding ``<pid> <start time>`` (the format of scripts/local_aws/processes.py, wh
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
 def state_dir() -> Path:
-    """The directory the orchestration gave LocalStack (``LOCAL_AWS_STATE_DIR``), else a temp directory."""
-    return Path(os.environ.get("LOCAL_AWS_STATE_DIR") or Path(tempfile.gettempdir()) / "local-aws")
+    """The directory the orchestration gave LocalStack (``LOCAL_AWS_STATE_DIR``), else a private temp directory.
+
+    Models are extracted and served from here, so the default is per user and must be private: a shared,
+    predictable ``$TMPDIR/local-aws`` would let another user of the machine plant code the model server imports.
+    """
+    configured = os.environ.get("LOCAL_AWS_STATE_DIR")
+    if configured:
+        return Path(configured)
+    return private_directory(Path(tempfile.gettempdir()) / f"local-aws-{os.getuid()}")
+
+
+def private_directory(path: Path) -> Path:
+    """``path`` as a directory only this user can use (created 0700); refused if a symlink, foreign or open."""
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700, parents=True)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode):
+        raise PermissionError(f"state directory {path} is not a directory (a symlink or file): refusing to use it")
+    if info.st_uid != os.getuid():
+        raise PermissionError(f"state directory {path} belongs to uid {info.st_uid}, not to you: refusing to use it")
+    if info.st_mode & 0o077:
+        mode = stat.filemode(info.st_mode)
+        raise PermissionError(f"state directory {path} is open to other users (mode {mode}): chmod 700 it")
+    return path
 
 
 def record(name: str, pid: int) -> None:

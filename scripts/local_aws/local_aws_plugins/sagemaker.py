@@ -102,6 +102,8 @@ class SagemakerProvider(ServiceLifecycleHook):
     def dispatch_table(self) -> DispatchTable:
         table: DispatchTable = {name: _moto for name in load_service("sagemaker").operation_names}
         table.update(
+            CreateModel=_create_model,
+            CreateEndpointConfig=_create_endpoint_config,
             CreateEndpoint=self.create_endpoint,
             UpdateEndpoint=self.update_endpoint,
             DeleteEndpoint=self.delete_endpoint,
@@ -154,6 +156,22 @@ class SagemakerProvider(ServiceLifecycleHook):
 
 
 def _moto(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    return call_moto(context)
+
+
+def _create_model(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """moto silently replaces a model of the same name; SageMaker refuses (what a re-created name meets)."""
+    existing = _backend(context.account_id, context.region)._models.get(request["ModelName"])
+    if existing is not None:
+        raise ValidationError(f'Cannot create already existing model "{existing.arn}".')
+    return call_moto(context)
+
+
+def _create_endpoint_config(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    existing = _backend(context.account_id, context.region).endpoint_configs.get(request["EndpointConfigName"])
+    if existing is not None:
+        arn = existing.endpoint_config_arn
+        raise ValidationError(f'Cannot create already existing endpoint configuration "{arn}".')
     return call_moto(context)
 
 

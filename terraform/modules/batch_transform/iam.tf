@@ -17,7 +17,8 @@ data "aws_iam_policy_document" "assume_role" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.name}-batch"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.name, 0, 31)}-batch-"
   description        = "SageMaker Batch Transform jobs of make score --remote: read ${var.input_prefix}, write ${var.output_prefix}."
   assume_role_policy = data.aws_iam_policy_document.assume_role.json
 

@@ -6,11 +6,19 @@ data "aws_iam_policy_document" "assume_role" {
       type        = "Service"
       identifiers = ["lambda.amazonaws.com"]
     }
+
+    # Only Lambda acting for this account may assume it (confused-deputy protection).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.function_name}-lambda"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.function_name, 0, 30)}-lambda-"
   assume_role_policy = data.aws_iam_policy_document.assume_role.json
 
   tags = var.tags

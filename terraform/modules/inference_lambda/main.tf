@@ -35,7 +35,6 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:Needs no VPC: it calls only the SageMaker runtime API; a VPC would need NAT or an endpoint.
   #checkov:skip=CKV_AWS_173:The environment holds no secrets (endpoint name, origins, log level); the default key encrypts it.
   #checkov:skip=CKV_AWS_272:Code signing needs a Signer profile; the zip is built deterministically and its hash pinned.
-  #checkov:skip=CKV_AWS_115:Reserved concurrency is a variable; new accounts cannot reserve any, so the default is unreserved.
   function_name    = var.function_name
   description      = "Vectorises reviews and calls the SageMaker endpoint ${var.endpoint_name}."
   role             = aws_iam_role.this.arn

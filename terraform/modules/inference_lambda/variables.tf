@@ -128,9 +128,9 @@ variable "memory_size" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency; -1 leaves the function unreserved (new accounts cannot reserve any), 0 disables it."
+  description = "Reserved concurrency: the most executions the function may hold, set aside from the account's pool. The account must keep 100 unreserved (quota >= this + 100; new accounts can have 10). -1 leaves it unreserved, 0 disables the function."
   type        = number
-  default     = -1
+  default     = 50
 
   validation {
     condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions

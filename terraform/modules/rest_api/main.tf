@@ -76,12 +76,13 @@ resource "aws_api_gateway_resource" "predict" {
 }
 
 resource "aws_api_gateway_method" "predict" {
-  #checkov:skip=CKV_AWS_59:A public prediction API by design; stage throttling and Lambda input limits bound its use.
+  #checkov:skip=CKV_AWS_59:Public by default; api_keys makes it require a key per client (with usage plans), and stage throttling and Lambda input limits bound it either way.
   #checkov:skip=CKV2_AWS_53:The Lambda validates the body and answers each bad input with its own specific 4xx.
-  rest_api_id   = aws_api_gateway_rest_api.this.id
-  resource_id   = aws_api_gateway_resource.predict.id
-  http_method   = "POST"
-  authorization = "NONE"
+  rest_api_id      = aws_api_gateway_rest_api.this.id
+  resource_id      = aws_api_gateway_resource.predict.id
+  http_method      = "POST"
+  authorization    = "NONE"
+  api_key_required = local.keys_enabled
 }
 
 resource "aws_api_gateway_integration" "predict" {
@@ -162,29 +163,50 @@ resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
   description = "Managed by Terraform"
 
-  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes. The hash takes
-  # resource ids and configured values only (not values read back, which may turn null into {}).
+  # A deployment is a snapshot: redeploy whenever anything the snapshot contains changes, or the stage keeps
+  # serving the old definition. Every argument of every method, integration and response is hashed (a unit
+  # test checks that none is left out). The hash takes resource ids and configured values only (not values
+  # read back, which may turn null into {}).
   triggers = {
     redeployment = sha1(jsonencode({
       resources = [aws_api_gateway_resource.predict.id, aws_api_gateway_resource.predict.path_part]
       predict = [
         aws_api_gateway_method.predict.id,
+        aws_api_gateway_method.predict.http_method,
         aws_api_gateway_method.predict.authorization,
+        aws_api_gateway_method.predict.api_key_required,
         aws_api_gateway_integration.predict.id,
         aws_api_gateway_integration.predict.type,
+        aws_api_gateway_integration.predict.integration_http_method,
         aws_api_gateway_integration.predict.uri,
+        aws_api_gateway_integration.predict.timeout_milliseconds,
       ]
       preflight = [
         aws_api_gateway_method.preflight.id,
+        aws_api_gateway_method.preflight.http_method,
+        aws_api_gateway_method.preflight.authorization,
         aws_api_gateway_integration.preflight.id,
+        aws_api_gateway_integration.preflight.type,
+        aws_api_gateway_integration.preflight.passthrough_behavior,
+        aws_api_gateway_integration.preflight.request_templates,
         aws_api_gateway_method_response.preflight.id,
+        aws_api_gateway_method_response.preflight.status_code,
+        aws_api_gateway_method_response.preflight.response_parameters,
         aws_api_gateway_integration_response.preflight.id,
         local.preflight_headers,
         local.preflight_template,
       ]
+      page = [
+        [for resource in aws_api_gateway_resource.page_predict : [resource.id, resource.path_part]],
+        [for method in aws_api_gateway_method.page_predict : [method.id, method.http_method, method.authorization, method.api_key_required]],
+        [for integration in aws_api_gateway_integration.page_predict : [integration.id, integration.type, integration.integration_http_method, integration.uri, integration.timeout_milliseconds]],
+        [for method in aws_api_gateway_method.page_preflight : [method.id, method.http_method, method.authorization]],
+        [for integration in aws_api_gateway_integration.page_preflight : [integration.id, integration.type, integration.passthrough_behavior, integration.request_templates]],
+        [for response in aws_api_gateway_method_response.page_preflight : [response.id, response.status_code, response.response_parameters]],
+        [for response in aws_api_gateway_integration_response.page_preflight : response.id],
+      ]
       errors = [
-        [for response in aws_api_gateway_gateway_response.errors : response.id],
-        local.gateway_error_responses,
+        [for response in aws_api_gateway_gateway_response.errors : [response.id, response.response_type, response.response_templates]],
         local.gateway_error_headers,
       ]
     }))
@@ -207,8 +229,9 @@ resource "aws_cloudwatch_log_group" "access" {
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_73:X-Ray tracing is not used; access logs carry request ids and latencies.
   #checkov:skip=CKV_AWS_120:Predictions are POSTs of distinct reviews; a response cache would not hit.
-  #checkov:skip=CKV2_AWS_29:A WAF web ACL costs a monthly fee; stage throttling bounds abuse for this API.
+  #checkov:skip=CKV2_AWS_29:WAF is optional (var.waf, waf.tf) because a web ACL has a monthly fee; stage throttling and usage plans bound abuse without it.
   #checkov:skip=CKV2_AWS_51:Public API for browsers: client certificates do not apply.
+  #checkov:skip=CKV2_AWS_77:The optional web ACL (waf.tf) has no Log4j rule set: nothing behind this API runs Java (a Python Lambda, a Python model server).
   rest_api_id   = aws_api_gateway_rest_api.this.id
   deployment_id = aws_api_gateway_deployment.this.id
   stage_name    = var.stage_name

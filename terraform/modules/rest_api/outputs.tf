@@ -42,3 +42,24 @@ output "alarm_arns" {
   description = "ARNs of the stage's CloudWatch alarms (empty when create_alarms is false)."
   value       = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn]
 }
+
+output "api_keys" {
+  description = "Values of the API keys by name (send one as the x-api-key header); {} without api_keys."
+  value       = { for name, key in aws_api_gateway_api_key.this : name => key.value }
+  sensitive   = true
+}
+
+output "usage_plan_ids" {
+  description = "IDs of the usage plans by API key name (one plan per key); {} without api_keys."
+  value       = { for name, plan in aws_api_gateway_usage_plan.this : name => plan.id }
+}
+
+output "page_predict_url" {
+  description = "URL the web page calls: the keyless POST /web-predict when api_keys are set (and page_route is not null), else predict_url."
+  value       = local.page_route_enabled ? "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.page_predict[0].path_part}" : "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.predict.path_part}"
+}
+
+output "web_acl_arn" {
+  description = "ARN of the WAF web ACL attached to the stage when waf is set, else null."
+  value       = try(aws_wafv2_web_acl.this[0].arn, null)
+}

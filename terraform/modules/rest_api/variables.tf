@@ -119,9 +119,82 @@ variable "execution_logging_level" {
 }
 
 variable "create_cloudwatch_role" {
-  description = "Create the account-level CloudWatch role API Gateway needs for stage logging and register it (aws_api_gateway_account). One per account and region: leave false if it exists, and on emulators."
+  description = "Create the account-level CloudWatch role API Gateway needs for stage logging and register it (aws_api_gateway_account, reset on destroy). One per account and region: it replaces any role set there, so leave false if the account has one, and on emulators."
   type        = bool
   default     = false
+}
+
+variable "api_keys" {
+  description = "API keys for programmatic clients, by name: each gets its own usage plan with its own steady rate (requests/s), burst and optional quota per period. Non-empty makes POST /predict require an x-api-key header; {} (default) leaves the API keyless."
+  type = map(object({
+    rate_limit   = number
+    burst_limit  = number
+    quota_limit  = optional(number)
+    quota_period = optional(string, "DAY")
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for name in keys(var.api_keys) : can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", name))])
+    error_message = "api_keys names must be 1-64 letters, digits, hyphens or underscores."
+  }
+
+  validation {
+    condition = alltrue([for key in values(var.api_keys) : key.rate_limit > 0 && key.rate_limit <= var.throttling_rate_limit &&
+    key.burst_limit >= 1 && key.burst_limit <= var.throttling_burst_limit && floor(key.burst_limit) == key.burst_limit])
+    error_message = "Each API key's rate_limit must be above 0 and its burst_limit a whole number of at least 1, neither above the stage's throttling limits (a key cannot get more than the stage allows)."
+  }
+
+  validation {
+    condition     = alltrue([for key in values(var.api_keys) : key.quota_limit == null ? true : key.quota_limit >= 1 && floor(key.quota_limit) == key.quota_limit])
+    error_message = "quota_limit must be null (no quota) or a whole number of requests of at least 1."
+  }
+
+  validation {
+    condition     = alltrue([for key in values(var.api_keys) : contains(["DAY", "WEEK", "MONTH"], key.quota_period)])
+    error_message = "quota_period must be DAY, WEEK or MONTH."
+  }
+}
+
+variable "page_route" {
+  description = "With api_keys set, a keyless POST /web-predict for the web page (a page cannot keep a key secret). API Gateway applies the stage's throttle to each method, so the route has its own bucket; rate_limit and burst_limit set a smaller one (a method setting; LocalStack cannot remove one, so leave them null there). null: no keyless route (every call needs a key; the page cannot call the API)."
+  type = object({
+    rate_limit  = optional(number)
+    burst_limit = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = var.page_route == null ? true : (var.page_route.rate_limit == null) == (var.page_route.burst_limit == null)
+    error_message = "Set both page_route.rate_limit and page_route.burst_limit, or neither (the stage's throttle then applies to the route)."
+  }
+
+  validation {
+    condition = try(var.page_route.rate_limit == null || var.page_route.burst_limit == null, true) ? true : (var.page_route.rate_limit > 0 && var.page_route.rate_limit <= var.throttling_rate_limit &&
+    var.page_route.burst_limit >= 1 && var.page_route.burst_limit <= var.throttling_burst_limit && floor(var.page_route.burst_limit) == var.page_route.burst_limit)
+    error_message = "page_route's rate_limit must be above 0 and its burst_limit a whole number of at least 1, neither above the stage's throttling limits."
+  }
+}
+
+variable "waf" {
+  description = "Attach an AWS WAF web ACL (REGIONAL) to the stage: a per-IP rate-based rule (requests per evaluation window) and the AWS managed common rule set, with the listed rules of that set only counted; null (default) attaches none (a web ACL has a monthly fee)."
+  type = object({
+    rate_limit_per_ip           = optional(number, 1000)
+    evaluation_window_sec       = optional(number, 300)
+    common_rule_set_count_rules = optional(list(string), ["SizeRestrictions_BODY"])
+  })
+  default = null
+
+  validation {
+    condition     = var.waf == null ? true : var.waf.rate_limit_per_ip >= 10 && var.waf.rate_limit_per_ip <= 2000000000 && floor(var.waf.rate_limit_per_ip) == var.waf.rate_limit_per_ip
+    error_message = "waf.rate_limit_per_ip must be a whole number from 10 to 2,000,000,000 (AWS WAF's limits)."
+  }
+
+  validation {
+    condition     = var.waf == null ? true : contains([60, 120, 300, 600], var.waf.evaluation_window_sec)
+    error_message = "waf.evaluation_window_sec must be 60, 120, 300 or 600."
+  }
 }
 
 variable "log_retention_in_days" {

@@ -6,11 +6,21 @@ data "aws_iam_policy_document" "assume_role" {
       type        = "Service"
       identifiers = ["sagemaker.amazonaws.com"]
     }
+
+    # Only SageMaker acting for this account may assume it (confused-deputy protection), as for the
+    # training role. No aws:SourceArn: which ARN SageMaker sets there when a model's container assumes
+    # the role is not documented for serverless endpoints and cannot be tried outside AWS.
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.name}-sagemaker"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.name, 0, 27)}-sagemaker-"
   assume_role_policy = data.aws_iam_policy_document.assume_role.json
 
   tags = var.tags

@@ -45,7 +45,14 @@ locals {
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
+data "aws_region" "current" {
+  lifecycle {
+    postcondition {
+      condition     = var.endpoint_type != "serverless" || contains(var.serverless_regions, self.name)
+      error_message = "SageMaker Serverless Inference is not available in ${self.name}: use endpoint_type = \"real-time\", or another region (serverless_regions lists where it exists)."
+    }
+  }
+}
 
 data "aws_caller_identity" "current" {}
 

@@ -60,9 +60,15 @@ variable "image_tag" {
   type        = string
   default     = "1.4-2-cpu-py3"
 
+  # The provider's data source builds any tag into a URI without checking it; a tag that does not exist
+  # fails only at CreateModel, after minutes of retries. These are the sagemaker-scikit-learn tags the
+  # SageMaker Python SDK knows (image_uri_config/sklearn.json: <version>-cpu-py3, plus the Graviton one).
   validation {
-    condition     = can(regex("^[0-9]+\\.[0-9]+-[0-9]+-(cpu|gpu)-py3[0-9]*$", var.image_tag))
-    error_message = "image_tag must look like \"1.4-2-cpu-py3\"."
+    condition = var.image_repository != "sagemaker-scikit-learn" || contains([
+      "0.20.0-cpu-py3", "0.23-1-cpu-py3", "1.0-1-cpu-py3", "1.0-1-arm64-cpu-py3", "1.2-1-cpu-py3",
+      "1.4-2-cpu-py3", "1.4-2-py312-cpu-py3",
+    ], var.image_tag)
+    error_message = "image_tag must be a sagemaker-scikit-learn tag that exists: 0.20.0-cpu-py3, 0.23-1-cpu-py3, 1.0-1-cpu-py3, 1.0-1-arm64-cpu-py3, 1.2-1-cpu-py3, 1.4-2-cpu-py3 or 1.4-2-py312-cpu-py3."
   }
 }
 
@@ -107,6 +113,18 @@ variable "serverless" {
     condition     = var.serverless.provisioned_concurrency == null ? true : (var.serverless.provisioned_concurrency >= 1 && var.serverless.provisioned_concurrency <= var.serverless.max_concurrency)
     error_message = "serverless.provisioned_concurrency must be null or between 1 and max_concurrency."
   }
+}
+
+variable "serverless_regions" {
+  description = "Regions where SageMaker Serverless Inference exists (every commercial region with SageMaker, not China, GovCloud or ISO, per the SageMaker developer guide). A serverless endpoint elsewhere is refused at plan time; add a region here when AWS adds one."
+  type        = list(string)
+  default = [
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "me-central-1", "me-south-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  ]
+  nullable = false
 }
 
 variable "real_time" {

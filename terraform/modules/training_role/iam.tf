@@ -17,7 +17,8 @@ data "aws_iam_policy_document" "assume_role" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.name}-training"
+  # IAM names are global to the account: a generated suffix lets the same name deploy in every region.
+  name_prefix        = "${substr(var.name, 0, 28)}-training-"
   description        = "SageMaker training jobs of make train-remote: read ${var.input_prefix}, write ${var.output_prefix}."
   assume_role_policy = data.aws_iam_policy_document.assume_role.json
 

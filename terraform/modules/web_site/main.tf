@@ -28,7 +28,12 @@ locals {
   ])
 
   origin_id = "s3-${var.name}-web"
+
+  # CloudFront names are global to the account: the region keeps the same name deployable in each region.
+  global_name = "${var.name}-web-${data.aws_region.current.name}"
 }
+
+data "aws_region" "current" {}
 
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:Access logging needs a second log bucket; the bucket is private and read only by CloudFront.
@@ -83,7 +88,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     id     = "expire-noncurrent-versions"
     status = "Enabled"
 
-    filter {}
+    # Every object. `filter {}` warns that it will become an error; S3 echoes the rule with Prefix "".
+    filter {
+      prefix = ""
+    }
 
     noncurrent_version_expiration {
       noncurrent_days = 30
@@ -133,7 +141,7 @@ resource "aws_s3_object" "config" {
 }
 
 resource "aws_cloudfront_origin_access_control" "this" {
-  name                              = "${var.name}-web"
+  name                              = local.global_name
   description                       = "CloudFront reads the ${var.name} page bucket with SigV4"
   origin_access_control_origin_type = "s3"
   signing_behavior                  = "always"
@@ -145,7 +153,7 @@ data "aws_cloudfront_cache_policy" "caching_optimized" {
 }
 
 resource "aws_cloudfront_response_headers_policy" "security_headers" {
-  name    = "${var.name}-web-security-headers"
+  name    = "${local.global_name}-security-headers"
   comment = "CSP limited to this site and the API, HSTS, nosniff, no framing, no referrer"
 
   security_headers_config {

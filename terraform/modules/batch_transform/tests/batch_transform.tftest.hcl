@@ -142,3 +142,14 @@ run "rejects_prefixes_with_slashes_or_wildcards" {
 
   expect_failures = [var.input_prefix]
 }
+
+# IAM role names are global to the account: a fixed name collides when the same name is deployed in a
+# second region (EntityAlreadyExists).
+run "role_name_is_unique_per_deployment" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.this.name_prefix == "imdb-sentiment-batch-" && length(aws_iam_role.this.name_prefix) <= 38
+    error_message = "the batch role takes a name_prefix (<name>-batch-, at most 38 characters), never a fixed name"
+  }
+}

@@ -44,8 +44,8 @@ run "role_is_for_sagemaker_in_this_account_only" {
   command = plan
 
   assert {
-    condition     = aws_iam_role.this.name == "imdb-sentiment-training" && aws_iam_role.this.tags["Project"] == "imdb-sentiment"
-    error_message = "the role is named <name>-training and tagged"
+    condition     = aws_iam_role.this.name_prefix == "imdb-sentiment-training-" && aws_iam_role.this.tags["Project"] == "imdb-sentiment"
+    error_message = "the role is named <name>-training-<unique suffix> (IAM names are global: a fixed name collides in a second region) and tagged"
   }
 
   assert {
@@ -155,4 +155,17 @@ run "rejects_a_bad_job_name_prefix" {
   }
 
   expect_failures = [var.job_name_prefix]
+}
+
+run "a_long_name_still_fits_the_role_name_prefix" {
+  command = plan
+
+  variables {
+    name = "a-deployment-name-that-is-forty-five-characters"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.this.name_prefix) <= 38 && startswith(aws_iam_role.this.name_prefix, "a-deployment-name-that-is-f")
+    error_message = "name_prefix must stay within the provider's 38 characters, keeping the start of the name"
+  }
 }

@@ -16,6 +16,10 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+
   mock_resource "aws_s3_bucket" {
     defaults = {
       id                          = "imdb-sentiment-web-0001"
@@ -189,4 +193,66 @@ run "rejects_a_directory_without_a_page" {
   }
 
   expect_failures = [var.source_dir]
+}
+
+# CloudFront names are global to the account: the same name deployed in a second region must not collide.
+run "cloudfront_names_carry_the_region" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudfront_origin_access_control.this.name == "imdb-sentiment-web-eu-west-1"
+    error_message = "The origin access control is named <name>-web-<region>."
+  }
+
+  assert {
+    condition     = aws_cloudfront_response_headers_policy.security_headers.name == "imdb-sentiment-web-eu-west-1-security-headers"
+    error_message = "The response headers policy is named <name>-web-<region>-security-headers."
+  }
+}
+
+run "a_second_region_gets_other_cloudfront_names" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "ap-southeast-4" }
+  }
+
+  assert {
+    condition     = aws_cloudfront_origin_access_control.this.name == "imdb-sentiment-web-ap-southeast-4"
+    error_message = "Another region must give another origin access control name."
+  }
+
+  assert {
+    condition     = aws_cloudfront_response_headers_policy.security_headers.name == "imdb-sentiment-web-ap-southeast-4-security-headers"
+    error_message = "Another region must give another response headers policy name."
+  }
+}
+
+run "the_longest_name_in_the_longest_region_fits" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "ap-southeast-4" }
+  }
+
+  variables {
+    name = "a-twenty-nine-character-name"
+  }
+
+  assert {
+    condition     = length(aws_cloudfront_origin_access_control.this.name) <= 64
+    error_message = "The origin access control name must fit its 64 characters."
+  }
+}
+
+# `filter {}` warns in provider >= 5.90 that it will become an error; an empty prefix means the same.
+run "lifecycle_rule_filters_on_an_explicit_empty_prefix" {
+  command = plan
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).filter).prefix == ""
+    error_message = "The lifecycle rule covers every object through filter { prefix = \"\" }, not an empty filter block."
+  }
 }

@@ -1,0 +1,59 @@
+provider "aws" {
+  region = var.region
+}
+
+locals {
+  tags = {
+    Example   = var.name
+    ManagedBy = "terraform"
+  }
+}
+
+module "model_store" {
+  source = "../../modules/model_store"
+
+  bucket_prefix = "${var.name}-models-"
+  artifact_path = var.model_artifact_path
+  force_destroy = true # an example: destroy removes the uploaded models too
+
+  tags = local.tags
+}
+
+module "endpoint" {
+  source = "../../modules/sagemaker_endpoint"
+
+  name                  = var.name
+  model_data_url        = module.model_store.model_s3_uri
+  model_read_prefix_url = module.model_store.model_prefix_s3_uri
+  artifact_hash         = module.model_store.artifact_sha256
+
+  endpoint_type = "serverless"
+  serverless = {
+    memory_size_in_mb = 2048
+    max_concurrency   = 5
+  }
+
+  tags = local.tags
+}
+
+module "inference_lambda" {
+  source = "../../modules/inference_lambda"
+
+  function_name = "${var.name}-predict"
+  zip_path      = var.lambda_zip_path
+  endpoint_name = module.endpoint.endpoint_name
+  endpoint_arn  = module.endpoint.endpoint_arn
+
+  tags = local.tags
+}
+
+module "api" {
+  source = "../../modules/rest_api"
+
+  name                = var.name
+  function_name       = module.inference_lambda.function_name
+  function_qualifier  = module.inference_lambda.alias_name
+  function_invoke_arn = module.inference_lambda.alias_invoke_arn
+
+  tags = local.tags
+}
