@@ -75,9 +75,9 @@ class LocalStack:
         return keep(self.layout, path)
 
     def apply(self, **variables: Any) -> None:
-        """Re-apply the Terraform root with some variables changed."""
+        """Re-apply the Terraform root with some variables changed (no init: ``up`` ran it in this session)."""
         with self.terraform_log.open("a") as log:
-            self.info = stack.apply(self.layout, variables, output=log)
+            self.info = stack.apply(self.layout, variables, output=log, init=False)
 
     def slow_sagemaker(self, **seconds: float):
         """A context manager: the emulated SageMaker takes these durations while it is open (no restart).

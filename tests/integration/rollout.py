@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 import random
 import tarfile
+import time
 from pathlib import Path
 
+from scripts.local_aws.traffic import Traffic
 from scripts.package_lambda import main as package_main
 from tests.conftest import load_inference
 
 REVIEWS_PER_CLASS = 12
 SEED = 11
+SETTLE_TIMEOUT_SECONDS = 60
 
 
 def sample_reviews(imdb_folder: Path) -> list[str]:
@@ -48,3 +51,15 @@ def lambda_zip(vocabulary: Path, output: Path, source: Path | None = None) -> Pa
         arguments += ["--source", str(source)]
     assert package_main(arguments) == 0
     return output
+
+
+def settle(traffic: Traffic) -> None:
+    """Wait until every client has been answered for a request sent after now: the state just applied has served.
+
+    Polled rather than a fixed sleep: as short as one request on a quiet machine, and still enough on a loaded one.
+    """
+    moment = time.monotonic()
+    deadline = moment + SETTLE_TIMEOUT_SECONDS
+    while {answer.client for answer in traffic.since(moment)} != set(range(traffic.clients)):
+        assert time.monotonic() < deadline, f"not every client was answered within {SETTLE_TIMEOUT_SECONDS} s"
+        time.sleep(0.05)

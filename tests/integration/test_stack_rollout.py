@@ -71,6 +71,10 @@ def test_model_update_without_downtime(local_stack, tmp_path: Path) -> None:
         stop.set()
         for thread in threads:
             thread.join()
+        serving = local_stack.client("sagemaker").describe_endpoint(EndpointName=local_stack.info.endpoint_name)
+        model_servers = local_stack.recorded_pids("endpoint-")
+    # The stack is shared: put the session's model back, so no later test depends on running before this one.
+    local_stack.apply(model_artifact_path=str(local_stack.model_tar))
 
     everything = [answer for seen in answers for answer in seen]
     failures = [answer for answer in everything if answer[0] != 200]
@@ -81,6 +85,5 @@ def test_model_update_without_downtime(local_stack, tmp_path: Path) -> None:
         switch = versions.index(new_version)
         assert set(versions[:switch]) == {old_version}
         assert set(versions[switch:]) == {new_version}
-    sagemaker = local_stack.client("sagemaker")
-    assert sagemaker.describe_endpoint(EndpointName=local_stack.info.endpoint_name)["EndpointStatus"] == "InService"
-    assert len(local_stack.recorded_pids("endpoint-")) == 1, "the old model server was not retired"
+    assert serving["EndpointStatus"] == "InService"
+    assert len(model_servers) == 1, "the old model server was not retired"

@@ -8,19 +8,17 @@ code marks its answers with a header, so each client can tell which code answere
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from scripts.local_aws.layout import REPO_ROOT
 from scripts.local_aws.traffic import Traffic
-from tests.integration.rollout import lambda_zip, sample_reviews
+from tests.integration.rollout import lambda_zip, sample_reviews, settle
 
 pytestmark = pytest.mark.integration
 
 CLIENTS = 3
-SETTLE_SECONDS = 2.0
 MARK = "X-Handler-Revision"
 
 
@@ -43,9 +41,9 @@ def test_code_and_configuration_change_fails_no_request(local_stack, imdb_folder
 
     with Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic:
         local_stack.apply(lambda_zip_path=str(new_zip), log_level="WARNING")
-        time.sleep(SETTLE_SECONDS)
+        settle(traffic)
         local_stack.apply(lambda_zip_path=str(local_stack.lambda_zip), log_level="INFO")
-        time.sleep(SETTLE_SECONDS)
+        settle(traffic)
 
     answers = traffic.answers
     failures = [(a.status, a.error) for a in answers if a.status != 200]

@@ -17,13 +17,13 @@ import pytest
 
 from scripts.local_aws.bench import handler_records
 from scripts.local_aws.traffic import Traffic
-from tests.integration.rollout import lambda_zip, own_scores, sample_reviews
+from tests.integration.rollout import lambda_zip, own_scores, sample_reviews, settle
 
 pytestmark = pytest.mark.integration
 
 CLIENTS = 4
 UPDATE_SECONDS = 20  # the endpoint update's emulated duration: the window is real, not a race
-SETTLE_SECONDS = 2.0
+LOGS_TIMEOUT_SECONDS = 30  # LocalStack stores Lambda logs asynchronously
 
 
 def test_vocabulary_change_gives_every_client_its_models_own_answer(
@@ -47,7 +47,7 @@ def test_vocabulary_change_gives_every_client_its_models_own_answer(
             began = time.monotonic()
             local_stack.apply(model_artifact_path=str(model), lambda_zip_path=str(package))
             applies.append(time.monotonic() - began)
-            time.sleep(SETTLE_SECONDS)
+            settle(traffic)
 
     answers = traffic.answers
     failures = [(a.status, a.error) for a in answers if a.status != 200]
@@ -63,8 +63,12 @@ def test_vocabulary_change_gives_every_client_its_models_own_answer(
     assert all(seconds >= UPDATE_SECONDS for seconds in applies), applies
 
     # The window was real: requests were answered through the raw-text fallback in both directions.
-    time.sleep(1.0)  # LocalStack stores Lambda logs asynchronously
-    records = handler_records(local_stack.info, started_at)
-    fallback_models = {r.get("model_version") for r in records if r.get("text_fallback")}
+    deadline = time.monotonic() + LOGS_TIMEOUT_SECONDS
+    while True:
+        records = handler_records(local_stack.info, started_at)
+        fallback_models = {r.get("model_version") for r in records if r.get("text_fallback")}
+        if fallback_models == {old_version, new_version} or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert fallback_models == {old_version, new_version}, fallback_models
     assert len(answers) > CLIENTS * 20, len(answers)
