@@ -21,7 +21,10 @@ from pathlib import Path
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
 REGISTRY = "https://registry.terraform.io/providers/hashicorp/{provider}/latest/docs/{kind}/{name}"
-BLOCK = re.compile(r'^(variable|output|resource|data|module) "([^"]+)"(?: "([^"]+)")? \{\n(.*?)^\}', re.M | re.S)
+# A block either spans lines (closed by a `}` line) or is empty on one line (`data "aws_region" "current" {}`).
+BLOCK = re.compile(
+    r'^(variable|output|resource|data|module) "([^"]+)"(?: "([^"]+)")? \{(?:\}$|\n(.*?)^\})', re.M | re.S
+)
 OPENERS, CLOSERS = "([{", ")]}"
 
 

@@ -71,3 +71,17 @@ def test_the_repository_modules_all_have_current_readmes():
     assert TERRAFORM / "modules" / "training_role" in directories
     assert all((directory / "README.md").exists() for directory in directories)
     assert tf_docs.main(["--check"]) == 0
+
+
+def test_one_line_blocks_are_listed(tmp_path: Path):
+    """`data "aws_region" "current" {}` is a data source like any other; it used to be left out of the table."""
+    (tmp_path / "main.tf").write_text(
+        'data "aws_region" "current" {}\n\n'
+        'resource "aws_sqs_queue" "this" {\n  name = "q"\n}\n\n'
+        'data "aws_iam_policy_document" "empty" {\n}\n'
+    )
+    table = tf_docs.render(tmp_path)
+    region_docs = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/region"
+    assert f"[data.aws_region.current]({region_docs}) | data source |" in table
+    assert "[aws_sqs_queue.this]" in table
+    assert "[data.aws_iam_policy_document.empty]" in table
