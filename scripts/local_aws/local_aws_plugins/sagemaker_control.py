@@ -1,26 +1,19 @@
-"""SageMaker and SageMaker Runtime providers for LocalStack, backed by moto's control plane and real model servers.
+"""SageMaker control-plane provider for LocalStack: moto's bookkeeping plus the endpoint lifecycle SageMaker runs.
 
-Free LocalStack answers 501 for both services. moto implements the SageMaker control plane (models, endpoint
-configurations, endpoints) but not UpdateEndpoint, starts nothing and answers InvokeEndpoint with canned
-bytes. These providers keep moto for the bookkeeping and add what SageMaker does with it:
+Free LocalStack answers 501 for SageMaker. moto implements the control plane (models, endpoint
+configurations, endpoints) but not UpdateEndpoint, and starts nothing. This provider keeps moto for the
+bookkeeping and adds what SageMaker does with it: CreateEndpoint / UpdateEndpoint / DeleteEndpoint answer at
+once, and the endpoint then goes through SageMaker's states (Creating, Updating, RollingBack, Deleting) as
+endpoint_fleet describes, taking the times set in emulation_settings (changeable while LocalStack runs).
+Batch Transform operations are transform_jobs'; InvokeEndpoint is sagemaker_runtime's.
 
-- CreateEndpoint / UpdateEndpoint / DeleteEndpoint answer at once, and the endpoint then goes through
-  SageMaker's states (Creating, Updating, RollingBack, Deleting) as endpoint_fleet describes, taking the
-  times set in emulation_settings (changeable while LocalStack runs).
-- InvokeEndpoint forwards the body to the endpoint's live server; a non-2xx answer becomes ``ModelError``
-  with ``OriginalStatusCode``/``OriginalMessage`` as on AWS; each invocation's metrics go to CloudWatch
-  (endpoint_metrics).
-
-Enabled with ``PROVIDER_OVERRIDE_SAGEMAKER=local`` and ``PROVIDER_OVERRIDE_SAGEMAKER_RUNTIME=local``.
+Enabled with ``PROVIDER_OVERRIDE_SAGEMAKER=local``.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from typing import Any
 
-import requests
 from local_aws_plugins import transform_jobs
 from local_aws_plugins.endpoint_fleet import FLEETS, DeploymentPlan
 from local_aws_plugins.endpoint_metrics import METRICS
@@ -30,9 +23,6 @@ from localstack.aws.spec import load_service
 from localstack.services.moto import call_moto
 from localstack.services.plugins import Service, ServiceLifecycleHook, aws_provider
 
-LOG = logging.getLogger(__name__)
-
-INVOKE_TIMEOUT_SECONDS = 60.0  # SageMaker's limit for a real-time endpoint answer
 EMPTY_DESCRIBED_FIELDS = ("VpcConfig", "DataCaptureConfig", "AsyncInferenceConfig", "ExplainerConfig")
 UPDATABLE_STATES = ("InService", "Failed")
 
@@ -43,25 +33,8 @@ class ValidationError(ServiceException):
     sender_fault = True
 
 
-class RuntimeValidationError(ServiceException):
-    code = "ValidationError"
-    status_code = 400
-    sender_fault = True
-
-
-class ModelError(ServiceException):
-    code = "ModelError"
-    status_code = 424
-    sender_fault = True
-
-
-class ServiceUnavailable(ServiceException):
-    code = "ServiceUnavailable"
-    status_code = 503
-    sender_fault = False
-
-
-def _backend(account: str, region: str):
+def sagemaker_backend(account: str, region: str):
+    """moto's SageMaker records of this account and region (models, endpoint configurations, endpoints)."""
     from moto.sagemaker.models import sagemaker_backends
 
     return sagemaker_backends[account][region]
@@ -119,7 +92,7 @@ class SagemakerProvider(ServiceLifecycleHook):
         METRICS.stop()
 
     def create_endpoint(self, context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-        backend = _backend(context.account_id, context.region)
+        backend = sagemaker_backend(context.account_id, context.region)
         name = request["EndpointName"]
         if name in backend.endpoints:
             raise ValidationError(f'Cannot create already existing endpoint "{backend.endpoints[name].arn}".')
@@ -130,7 +103,7 @@ class SagemakerProvider(ServiceLifecycleHook):
         return response
 
     def update_endpoint(self, context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-        backend = _backend(context.account_id, context.region)
+        backend = sagemaker_backend(context.account_id, context.region)
         name = request["EndpointName"]
         endpoint = backend.endpoints.get(name)
         if endpoint is None:
@@ -144,7 +117,7 @@ class SagemakerProvider(ServiceLifecycleHook):
         return {"EndpointArn": endpoint.arn}
 
     def delete_endpoint(self, context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-        backend = _backend(context.account_id, context.region)
+        backend = sagemaker_backend(context.account_id, context.region)
         name = request["EndpointName"]
         endpoint = backend.endpoints.get(name)
         if endpoint is None:
@@ -161,14 +134,14 @@ def _moto(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
 
 def _create_model(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
     """moto silently replaces a model of the same name; SageMaker refuses (what a re-created name meets)."""
-    existing = _backend(context.account_id, context.region)._models.get(request["ModelName"])
+    existing = sagemaker_backend(context.account_id, context.region)._models.get(request["ModelName"])
     if existing is not None:
         raise ValidationError(f'Cannot create already existing model "{existing.arn}".')
     return call_moto(context)
 
 
 def _create_endpoint_config(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    existing = _backend(context.account_id, context.region).endpoint_configs.get(request["EndpointConfigName"])
+    existing = sagemaker_backend(context.account_id, context.region).endpoint_configs.get(request["EndpointConfigName"])
     if existing is not None:
         arn = existing.endpoint_config_arn
         raise ValidationError(f'Cannot create already existing endpoint configuration "{arn}".')
@@ -184,81 +157,7 @@ def _moto_without_empty_fields(context: RequestContext, request: dict[str, Any])
     return response
 
 
-class SagemakerRuntimeProvider(ServiceLifecycleHook):
-    """InvokeEndpoint reaches the endpoint's live model server; the other operations are not emulated."""
-
-    service = "sagemaker-runtime"
-
-    def dispatch_table(self) -> DispatchTable:
-        return {"InvokeEndpoint": self.invoke_endpoint}
-
-    def invoke_endpoint(self, context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-        received = time.perf_counter()
-        account, region, name = context.account_id, context.region, request["EndpointName"]
-        endpoint = _backend(account, region).endpoints.get(name)
-        if endpoint is None:
-            raise RuntimeValidationError(f"Endpoint {name} of account {account} not found.")
-        state = FLEETS.find(account, region, name)
-        server = state.server if state else None
-        if server is None:
-            raise RuntimeValidationError(f"Endpoint {name} of account {account} is not in service.")
-        variant = state.variant_name
-        if state.serverless and (setup := server.take_cold_start()) is not None:
-            METRICS.record_setup_time(account, region, name, variant, setup * 1e6)
-        body = request.get("Body") or b""
-        if hasattr(body, "read"):  # a streamed body would be forwarded chunked, without Content-Length
-            body = body.read()
-        headers = {"Content-Type": request.get("ContentType") or "application/octet-stream"}
-        if request.get("Accept"):
-            headers["Accept"] = request["Accept"]
-        if request.get("CustomAttributes"):
-            headers["X-Amzn-SageMaker-Custom-Attributes"] = request["CustomAttributes"]
-
-        def record(status: int, model_seconds: float | None) -> None:
-            overhead = time.perf_counter() - received - (model_seconds or 0.0)
-            model = None if model_seconds is None else model_seconds * 1e6
-            METRICS.record_invocation(account, region, name, variant, status, model, overhead * 1e6)
-
-        sent = time.perf_counter()
-        try:
-            answer = requests.post(
-                f"{server.url}/invocations", data=body, headers=headers, timeout=INVOKE_TIMEOUT_SECONDS
-            )
-        except requests.Timeout as error:
-            record(0, time.perf_counter() - sent)
-            raise ModelError(
-                "Received server error (0) from primary with message "
-                '"Your invocation timed out while waiting for a response from container primary."'
-            ) from error
-        except requests.ConnectionError as error:
-            record(0, None)
-            raise ServiceUnavailable(f"The model server of endpoint {name} is not reachable.") from error
-        model_seconds = time.perf_counter() - sent
-        server.record_invocation(model_seconds * 1000, answer.status_code)
-        record(answer.status_code, model_seconds)
-        if not answer.ok:
-            kind = "client" if answer.status_code < 500 else "server"
-            log_group = f"/aws/sagemaker/Endpoints/{name}"
-            raise ModelError(
-                f'Received {kind} error ({answer.status_code}) from primary with message "{answer.text}". '
-                f"See the log group {log_group} in account {account} for more information.",
-                OriginalStatusCode=answer.status_code,
-                OriginalMessage=answer.text,
-                LogStreamArn=f"arn:aws:logs:{region}:{account}:log-group:{log_group}",
-            )
-        result = {"Body": answer.content, "InvokedProductionVariant": variant}
-        if answer.headers.get("Content-Type"):
-            result["ContentType"] = answer.headers["Content-Type"]
-        return result
-
-
 @aws_provider(api="sagemaker", name="local")
 def sagemaker_local() -> Service:
     provider = SagemakerProvider()
-    return Service.for_provider(provider, dispatch_table_factory=lambda p: p.dispatch_table())
-
-
-@aws_provider(api="sagemaker-runtime", name="local")
-def sagemaker_runtime_local() -> Service:
-    provider = SagemakerRuntimeProvider()
     return Service.for_provider(provider, dispatch_table_factory=lambda p: p.dispatch_table())
