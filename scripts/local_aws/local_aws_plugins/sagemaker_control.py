@@ -17,6 +17,7 @@ from typing import Any
 from local_aws_plugins import transform_jobs
 from local_aws_plugins.endpoint_fleet import FLEETS, DeploymentPlan
 from local_aws_plugins.endpoint_metrics import METRICS
+from local_aws_plugins.moto_records import sagemaker_backend
 from localstack.aws.api import RequestContext, ServiceException
 from localstack.aws.skeleton import DispatchTable
 from localstack.aws.spec import load_service
@@ -31,13 +32,6 @@ class ValidationError(ServiceException):
     code = "ValidationException"
     status_code = 400
     sender_fault = True
-
-
-def sagemaker_backend(account: str, region: str):
-    """moto's SageMaker records of this account and region (models, endpoint configurations, endpoints)."""
-    from moto.sagemaker.models import sagemaker_backends
-
-    return sagemaker_backends[account][region]
 
 
 def _plan(backend, config_name: str) -> DeploymentPlan:

@@ -3,7 +3,7 @@
 moto answers InvokeEndpoint with canned bytes. Here the body goes to the server endpoint_fleet runs for the
 endpoint (the project's real model server); a non-2xx answer becomes ``ModelError`` with
 ``OriginalStatusCode``/``OriginalMessage`` as on AWS; each invocation's metrics go to CloudWatch
-(endpoint_metrics). The endpoint itself is looked up in the control plane's records (sagemaker_control).
+(endpoint_metrics). The endpoint itself is looked up in moto's records, which sagemaker_control keeps.
 
 Enabled with ``PROVIDER_OVERRIDE_SAGEMAKER_RUNTIME=local``.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import requests
 from local_aws_plugins.endpoint_fleet import FLEETS
 from local_aws_plugins.endpoint_metrics import METRICS
-from local_aws_plugins.sagemaker_control import sagemaker_backend
+from local_aws_plugins.moto_records import sagemaker_backend
 from localstack.aws.api import RequestContext, ServiceException
 from localstack.aws.skeleton import DispatchTable
 from localstack.services.plugins import Service, ServiceLifecycleHook, aws_provider
