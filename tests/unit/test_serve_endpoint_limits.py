@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from scripts import serve_endpoint
-from scripts.serve_endpoint import MAX_REQUEST_BYTES, create_app, private_directory, resolve_model_dir
+from scripts.local_aws.local_aws_shared.private_directory import private_directory
+from scripts.serve_endpoint import MAX_REQUEST_BYTES, create_app, resolve_model_dir
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +73,11 @@ def test_a_cache_directory_others_could_write_is_refused(tiny_model_tar, tmp_pat
             if os.getuid() != 0:
                 pytest.skip("changing a directory's owner needs root")
             os.chown(cache, 4242, 4242)
-    with pytest.raises(SystemExit, match="refusing|open to other users"):
+    with pytest.raises(SystemExit, match=f"^model cache {cache} .*(refusing|open to other users)"):
         resolve_model_dir(tiny_model_tar, cache)
     assert not any(p.name.endswith("inference.py") for p in tmp_path.rglob("*"))
 
 
 def test_a_missing_cache_directory_is_created_private(tmp_path):
-    created = private_directory(tmp_path / "a" / "b")
+    created = private_directory(tmp_path / "a" / "b", "model cache")
     assert stat.S_IMODE(os.lstat(created).st_mode) == 0o700

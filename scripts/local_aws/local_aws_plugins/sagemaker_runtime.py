@@ -2,8 +2,9 @@
 
 moto answers InvokeEndpoint with canned bytes. Here the body goes to the server endpoint_fleet runs for the
 endpoint (the project's real model server); a non-2xx answer becomes ``ModelError`` with
-``OriginalStatusCode``/``OriginalMessage`` as on AWS; each invocation's metrics go to CloudWatch
-(endpoint_metrics). The endpoint itself is looked up in moto's records, which sagemaker_control keeps.
+``OriginalStatusCode``/``OriginalMessage`` as on AWS (local_aws_shared.model_error, the builder serve_endpoint's
+runtime route uses too); each invocation's metrics go to CloudWatch (endpoint_metrics). The endpoint itself is
+looked up in moto's records, which sagemaker_control keeps.
 
 Enabled with ``PROVIDER_OVERRIDE_SAGEMAKER_RUNTIME=local``.
 """
@@ -17,6 +18,7 @@ import requests
 from local_aws_plugins.endpoint_fleet import FLEETS
 from local_aws_plugins.endpoint_metrics import METRICS
 from local_aws_plugins.moto_records import sagemaker_backend
+from local_aws_shared.model_error import MODEL_ERROR_STATUS, model_error_body
 from localstack.aws.api import RequestContext, ServiceException
 from localstack.aws.skeleton import DispatchTable
 from localstack.services.plugins import Service, ServiceLifecycleHook, aws_provider
@@ -32,7 +34,7 @@ class RuntimeValidationError(ServiceException):
 
 class ModelError(ServiceException):
     code = "ModelError"
-    status_code = 424
+    status_code = MODEL_ERROR_STATUS
     sender_fault = True
 
 
@@ -95,15 +97,8 @@ class SagemakerRuntimeProvider(ServiceLifecycleHook):
         server.record_invocation(model_seconds * 1000, answer.status_code)
         record(answer.status_code, model_seconds)
         if not answer.ok:
-            kind = "client" if answer.status_code < 500 else "server"
-            log_group = f"/aws/sagemaker/Endpoints/{name}"
-            raise ModelError(
-                f'Received {kind} error ({answer.status_code}) from primary with message "{answer.text}". '
-                f"See the log group {log_group} in account {account} for more information.",
-                OriginalStatusCode=answer.status_code,
-                OriginalMessage=answer.text,
-                LogStreamArn=f"arn:aws:logs:{region}:{account}:log-group:{log_group}",
-            )
+            error = model_error_body(name, region, account, answer.status_code, answer.text)
+            raise ModelError(error.pop("Message"), **error)  # LocalStack sends the members botocore models
         result = {"Body": answer.content, "InvokedProductionVariant": variant}
         if answer.headers.get("Content-Type"):
             result["ContentType"] = answer.headers["Content-Type"]
