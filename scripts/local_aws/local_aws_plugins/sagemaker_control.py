@@ -61,6 +61,14 @@ def _plan(backend, config_name: str) -> DeploymentPlan:
     )
 
 
+def _existing_endpoint(backend, name: str):
+    """moto's record of endpoint ``name``, else the ValidationException SageMaker answers for an unknown name."""
+    endpoint = backend.endpoints.get(name)
+    if endpoint is None:
+        raise ValidationError(f"Could not find endpoint '{name}'.")
+    return endpoint
+
+
 class SagemakerProvider(ServiceLifecycleHook):
     """Every SageMaker operation goes to moto; the endpoint lifecycle operations also manage the fleets."""
 
@@ -99,9 +107,7 @@ class SagemakerProvider(ServiceLifecycleHook):
     def update_endpoint(self, context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         backend = sagemaker_backend(context.account_id, context.region)
         name = request["EndpointName"]
-        endpoint = backend.endpoints.get(name)
-        if endpoint is None:
-            raise ValidationError(f"Could not find endpoint '{name}'.")
+        endpoint = _existing_endpoint(backend, name)
         if endpoint.endpoint_status not in UPDATABLE_STATES:
             raise ValidationError(f'Cannot update in-progress endpoint "{endpoint.arn}".')
         plan = _plan(backend, request["EndpointConfigName"])
@@ -113,9 +119,7 @@ class SagemakerProvider(ServiceLifecycleHook):
     def delete_endpoint(self, context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
         backend = sagemaker_backend(context.account_id, context.region)
         name = request["EndpointName"]
-        endpoint = backend.endpoints.get(name)
-        if endpoint is None:
-            raise ValidationError(f"Could not find endpoint '{name}'.")
+        endpoint = _existing_endpoint(backend, name)
         if endpoint.endpoint_status != "Deleting":
             endpoint.endpoint_status = "Deleting"
             FLEETS.delete(context.account_id, context.region, name, endpoint)
