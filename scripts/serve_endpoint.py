@@ -22,14 +22,12 @@ the server imports and runs the code it finds there.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import importlib
 import json
 import logging
 import os
 import shutil
-import stat
 import sys
 import tarfile
 import tempfile
@@ -42,6 +40,9 @@ from typing import Any
 from flask import Flask, Response, request
 from gunicorn.app.base import BaseApplication
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from scripts.local_aws.local_aws_shared.model_error import MODEL_ERROR_STATUS, model_error_body
+from scripts.local_aws.local_aws_shared.private_directory import private_directory
 
 LOGGER = logging.getLogger(__name__)
 # The content types the container hands to input_fn as text (sagemaker-containers' UTF8_TYPES).
@@ -56,25 +57,6 @@ def default_cache_root() -> Path:
     return Path(tempfile.gettempdir()) / f"imdb-sentiment-endpoint-{os.getuid()}"
 
 
-def private_directory(path: Path) -> Path:
-    """``path`` as a directory only this user can use (created 0700), or SystemExit saying why not.
-
-    A directory someone else owns or may write, or a symlink to one, could hold a planted
-    model; it is refused rather than trusted or silently fixed.
-    """
-    with contextlib.suppress(FileExistsError):
-        path.mkdir(mode=0o700, parents=True)
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode):
-        raise SystemExit(f"model cache {path} is not a directory (a symlink or file): refusing to use it")
-    if info.st_uid != os.getuid():
-        raise SystemExit(f"model cache {path} belongs to uid {info.st_uid}, not to you: refusing to use it")
-    if info.st_mode & 0o077:
-        mode = stat.filemode(info.st_mode)
-        raise SystemExit(f"model cache {path} is open to other users (mode {mode}): chmod 700 it")
-    return path
-
-
 def resolve_model_dir(model: Path, cache_root: Path | None = None) -> Path:
     """An extracted model directory; a model.tar.gz is unpacked once into a cache keyed by its hash.
 
@@ -86,7 +68,10 @@ def resolve_model_dir(model: Path, cache_root: Path | None = None) -> Path:
     if not model.is_file():
         raise SystemExit(f"model not found: {model} (run `make train` or pass --model)")
     digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
-    root = private_directory(cache_root or default_cache_root())
+    try:
+        root = private_directory(cache_root or default_cache_root(), "model cache")
+    except PermissionError as error:
+        raise SystemExit(str(error)) from error
     target = root / digest
     if not target.is_dir():
         partial = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=root))
@@ -174,21 +159,9 @@ class ModelServer:
 
 
 def _model_error(name: str, region: str, answer: Answer) -> Response:
-    """The runtime API's answer to a non-2xx container response (botocore's ModelError shape)."""
-    kind = "client" if answer.status < 500 else "server"
-    original = answer.body.decode("utf-8", "replace")
-    log_group = f"/aws/sagemaker/Endpoints/{name}"
-    body = {
-        "ErrorCode": f"{kind.upper()}_ERROR_FROM_MODEL",
-        "LogStreamArn": f"arn:aws:logs:{region}:{FAKE_ACCOUNT}:log-group:{log_group}",
-        "Message": f'Received {kind} error ({answer.status}) from primary with message "{original}". '
-        f"See the log group {log_group} in account {FAKE_ACCOUNT} for more information.",
-        "OriginalMessage": original,
-        "OriginalStatusCode": answer.status,
-    }
-    return Response(
-        json.dumps(body), HTTPStatus.FAILED_DEPENDENCY, {"x-amzn-ErrorType": "ModelError"}, "application/json"
-    )
+    """The runtime API's answer to a non-2xx container response: AWS's ModelError (local_aws_shared.model_error)."""
+    body = model_error_body(name, region, FAKE_ACCOUNT, answer.status, answer.body.decode("utf-8", "replace"))
+    return Response(json.dumps(body), MODEL_ERROR_STATUS, {"x-amzn-ErrorType": "ModelError"}, "application/json")
 
 
 def _validation_error(message: str) -> Response:

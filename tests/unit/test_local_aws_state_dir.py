@@ -1,4 +1,5 @@
-"""The plugins' default state directory (models are extracted and served from it) is private to the user."""
+"""The plugins' default state directory (models are extracted and served from it) is private to the user, through
+the one private_directory check (local_aws_shared) that serve_endpoint's model cache uses too."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "local_aws"))
 from local_aws_plugins import process_registry  # noqa: E402
+from local_aws_shared.private_directory import private_directory  # noqa: E402
 
 
 @pytest.fixture
@@ -51,3 +53,32 @@ def test_default_symlink_is_refused(temp_root: Path) -> None:
 def test_pid_files_land_in_the_private_default(temp_root: Path) -> None:
     process_registry.record("server", os.getpid())
     assert (temp_root / f"local-aws-{os.getuid()}" / "pids" / "server.pid").read_text().startswith(f"{os.getpid()} ")
+
+
+@pytest.mark.parametrize("problem", ["open to others", "someone else's", "symlink", "a file"])
+def test_private_directory_refuses_what_others_could_write(tmp_path: Path, problem: str) -> None:
+    path = tmp_path / "private"
+    if problem == "symlink":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        path.symlink_to(tmp_path / "elsewhere")
+    elif problem == "a file":
+        path.write_text("")
+    else:
+        path.mkdir(mode=0o700)
+        if problem == "open to others":
+            path.chmod(0o770)
+        elif os.getuid() != 0:
+            pytest.skip("changing a directory's owner needs root")
+        else:
+            os.chown(path, 4242, 4242)
+    expected = {"open to others": "is open to other users (mode d", "someone else's": "belongs to uid 4242"}
+    with pytest.raises(PermissionError, match=f"^model cache {path} ") as refused:
+        private_directory(path, "model cache")
+    assert expected.get(problem, "is not a directory (a symlink or file)") in str(refused.value)
+
+
+def test_private_directory_creates_missing_parents_private_and_accepts_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b"
+    assert private_directory(path, "state directory") == path
+    assert stat.S_IMODE(os.lstat(path).st_mode) == 0o700
+    assert private_directory(path, "state directory") == path  # already there and private: used as it is

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from local_aws_plugins import emulation_settings, endpoint_logs
 from local_aws_plugins.model_servers import DeploymentError, ModelServer, start_model_server
+from local_aws_plugins.moto_records import sagemaker_backend
 from localstack.aws.connect import connect_to
 
 LOG = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class Fleets:
             server = state.take_server()
             if server is not None:
                 server.stop()
-            backend = _backend(account, region)
+            backend = sagemaker_backend(account, region)
             if backend.endpoints.get(name) is endpoint:
                 del backend.endpoints[name]
             LOG.info("Endpoint %s deleted", name)
@@ -181,9 +182,9 @@ def _deploy(
     if not promoted:
         server.stop()
         return
-    endpoint = _backend(account, region).endpoints.get(name)
+    endpoint = sagemaker_backend(account, region).endpoints.get(name)
     if endpoint is not None:
-        config = _backend(account, region).endpoint_configs.get(plan.config_name)
+        config = sagemaker_backend(account, region).endpoint_configs.get(plan.config_name)
         endpoint.endpoint_config_name = plan.config_name
         if config is not None:
             endpoint.production_variants = endpoint._process_production_variants(config.production_variants)
@@ -204,14 +205,8 @@ def _wait_while_current(state: EndpointState, generation: int, seconds: float) -
     return state.is_current(generation)
 
 
-def _backend(account: str, region: str):
-    from moto.sagemaker.models import sagemaker_backends
-
-    return sagemaker_backends[account][region]
-
-
 def _set_status(account: str, region: str, name: str, status: str, reason: str | None) -> None:
-    endpoint = _backend(account, region).endpoints.get(name)
+    endpoint = sagemaker_backend(account, region).endpoints.get(name)
     if endpoint is not None:
         endpoint.endpoint_status = status
         endpoint.failure_reason = reason

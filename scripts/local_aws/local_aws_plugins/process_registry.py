@@ -6,11 +6,11 @@ holding ``<pid> <start time>`` (the format of scripts/local_aws/processes.py, wh
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
 import tempfile
 from pathlib import Path
+
+from local_aws_shared.private_directory import private_directory
 
 
 def state_dir() -> Path:
@@ -22,22 +22,7 @@ def state_dir() -> Path:
     configured = os.environ.get("LOCAL_AWS_STATE_DIR")
     if configured:
         return Path(configured)
-    return private_directory(Path(tempfile.gettempdir()) / f"local-aws-{os.getuid()}")
-
-
-def private_directory(path: Path) -> Path:
-    """``path`` as a directory only this user can use (created 0700); refused if a symlink, foreign or open."""
-    with contextlib.suppress(FileExistsError):
-        path.mkdir(mode=0o700, parents=True)
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode):
-        raise PermissionError(f"state directory {path} is not a directory (a symlink or file): refusing to use it")
-    if info.st_uid != os.getuid():
-        raise PermissionError(f"state directory {path} belongs to uid {info.st_uid}, not to you: refusing to use it")
-    if info.st_mode & 0o077:
-        mode = stat.filemode(info.st_mode)
-        raise PermissionError(f"state directory {path} is open to other users (mode {mode}): chmod 700 it")
-    return path
+    return private_directory(Path(tempfile.gettempdir()) / f"local-aws-{os.getuid()}", "state directory")
 
 
 def record(name: str, pid: int) -> None:

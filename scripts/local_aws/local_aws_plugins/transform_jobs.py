@@ -28,7 +28,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from local_aws_plugins.transform_runner import DEFAULT_MAX_PAYLOAD_MB, JobRun, run_job, sagemaker_backend, timestamp
+from local_aws_plugins.moto_records import sagemaker_backend
+from local_aws_plugins.transform_runner import DEFAULT_MAX_PAYLOAD_MB, JobRun, run_job, timestamp
 from localstack.aws.api import RequestContext, ServiceException
 from localstack.services.moto import call_moto
 

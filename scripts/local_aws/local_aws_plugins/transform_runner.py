@@ -23,6 +23,7 @@ from typing import Any
 
 import requests
 from local_aws_plugins.model_servers import DeploymentError, ModelServer, start_model_server
+from local_aws_plugins.moto_records import sagemaker_backend
 from localstack.aws.connect import connect_to
 
 LOG = logging.getLogger(__name__)
@@ -63,13 +64,6 @@ class JobRun:
     def fail(self, reason: str) -> None:
         with self.lock:
             self.failures.append(reason)
-
-
-def sagemaker_backend(account: str, region: str):
-    """moto's SageMaker records of this account and region (models, transform jobs)."""
-    from moto.sagemaker.models import sagemaker_backends
-
-    return sagemaker_backends[account][region]
 
 
 def timestamp() -> str:
