@@ -7,6 +7,11 @@ as a user copies it: its own directory, its own state and ``name``, the provider
 way the root's is (tflocal's override), and the variables its README tells users to set. Then a client
 drives it over HTTP through its own REST API, Lambda and endpoint, and ``terraform destroy`` removes them
 while the session stack keeps answering.
+
+The apply starts where a user's second apply would: SageMaker recreates an endpoint's log group while the
+endpoint is still being deleted after ``terraform destroy`` (the SageMaker plugin does too), and the example
+must adopt that group instead of failing with ResourceAlreadyExistsException, as it did before the examples
+got the root's import block. Creating the group first proves that without a second apply and destroy.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ pytestmark = pytest.mark.integration
 
 EXAMPLE = "existing-model"
 NAME = "imdb-example-byo"  # its own name: endpoint, function, API and role apart from the session stack's
+LOG_GROUP = f"/aws/sagemaker/Endpoints/{NAME}"
 JSON = {"Content-Type": "application/json"}
 REVIEWS = {
     "positive": "A moving, beautifully acted film; the best I have seen this year.",
@@ -80,6 +86,9 @@ def test_existing_model_example_serves_the_session_model_and_destroys_cleanly(lo
         label: predict(local_stack.predict_url, json.dumps({"review": text})) for label, text in REVIEWS.items()
     }
 
+    logs = local_stack.client("logs")
+    logs.create_log_group(logGroupName=LOG_GROUP)  # as SageMaker leaves it after an earlier destroy of this name
+
     outputs = local_stack.apply_example(
         EXAMPLE, name=NAME, region=REGION, model_s3_uri=model_uri, lambda_zip_path=str(local_stack.lambda_zip)
     )
@@ -91,6 +100,8 @@ def test_existing_model_example_serves_the_session_model_and_destroys_cleanly(lo
         assert model["PrimaryContainer"]["ModelDataUrl"] == model_uri
         assert local_stack.recorded_pids(f"endpoint-{NAME}-"), "the example's endpoint runs no model server"
         assert_role_reads_only_the_model(local_stack, outputs["execution_role_arn"], model_uri)
+        adopted = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
+        assert [(group["logGroupName"], group.get("retentionInDays")) for group in adopted] == [(LOG_GROUP, 30)]
 
         for label, text in REVIEWS.items():
             answer = predict(predict_url, json.dumps({"review": text}))
@@ -113,6 +124,8 @@ def test_existing_model_example_serves_the_session_model_and_destroys_cleanly(lo
     apis = {api["name"] for api in local_stack.client("apigateway").get_rest_apis()["items"]}
     assert f"{NAME}-predict" not in functions and local_stack.info.function_name in functions
     assert NAME not in apis
+    groups = {group["logGroupName"] for group in logs.describe_log_groups()["logGroups"]}
+    assert {group for group in groups if NAME in group} <= {LOG_GROUP}, groups  # the one SageMaker may recreate
     models = [m["ModelName"] for m in local_stack.client("sagemaker").list_models()["Models"]]
     assert outputs["model_name"] not in models and local_stack.info.model_name in models
     after = predict(local_stack.predict_url, json.dumps({"review": REVIEWS["positive"]}))
