@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of terraform/: fmt, init + validate of the root, every module and every example,
-# `terraform test` of the root (which plans every example too: tests/10_examples.tftest.hcl) and of every
-# module with its own tests/ (mocked AWS provider, no credentials), README tables
+# `terraform test` of the root and of every module and example with its own tests/ (each example plans
+# itself there: examples/*/tests/; mocked AWS provider, no credentials), README tables
 # (tf_docs.py --check), and checkov with the repository's .checkov.yml.
 # Works offline when the provider mirror exists (see tf-cli-config.sh). Prints each step's duration.
 # Usage: terraform/tf-check.sh   (CHECKOV=path/to/checkov to override .venv-tools/bin/checkov)
@@ -32,7 +32,7 @@ for dir in "$here" "$here"/modules/*/ "$here"/examples/*/; do
     step "terraform validate ${dir#"$repo"/}" init_and_validate "$dir"
 done
 step "terraform test" terraform -chdir="$here" test -no-color
-for dir in "$here"/modules/*; do
+for dir in "$here"/modules/* "$here"/examples/*; do
     if [ -d "$dir/tests" ]; then
         step "terraform test ${dir#"$repo"/}" terraform -chdir="$dir" test -no-color
     fi

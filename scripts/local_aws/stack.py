@@ -42,24 +42,19 @@ class StackInfo:
 
     @classmethod
     def from_outputs(cls, layout: Layout, outputs: dict[str, Any]) -> StackInfo:
-        api_id, stage = outputs["api_id"], outputs["stage_name"]
-
-        def local_url(aws_url: str) -> str:
-            # The AWS invoke URL's path is /<stage>/<resource>; LocalStack serves it under /_aws/execute-api/<api id>.
-            resource = urlparse(aws_url).path.removeprefix(f"/{stage}")
-            return f"{layout.endpoint_url}/_aws/execute-api/{api_id}/{stage}{resource}"
-
-        predict_url = local_url(outputs["predict_url"])
+        predict_url = local_invoke_url(layout, outputs["predict_url"])
         return cls(
             predict_url=predict_url,
             endpoint_url=layout.endpoint_url,
-            api_id=api_id,
-            stage_name=stage,
+            api_id=outputs["api_id"],
+            stage_name=outputs["stage_name"],
             endpoint_name=outputs["endpoint_name"],
             function_name=outputs["function_name"],
             bucket_name=outputs["bucket_name"],
             model_name=outputs["model_name"],
-            page_predict_url=local_url(outputs["page_predict_url"]) if "page_predict_url" in outputs else predict_url,
+            page_predict_url=(
+                local_invoke_url(layout, outputs["page_predict_url"]) if "page_predict_url" in outputs else predict_url
+            ),
             api_key_names=tuple(sorted(outputs.get("api_keys") or {})),
         )
 
@@ -90,6 +85,16 @@ class StackInfo:
                 """-d '{"review": "A fine film."}'"""
             )
         return lines
+
+
+def local_invoke_url(layout: Layout, aws_url: str) -> str:
+    """Where LocalStack serves a REST API invoke URL (``https://<api id>.execute-api.<host>/<stage>/<resource>``).
+
+    LocalStack serves the same stage and resource path under ``/_aws/execute-api/<api id>`` on its gateway.
+    """
+    parsed = urlparse(aws_url)
+    api_id = (parsed.hostname or "").partition(".")[0]
+    return f"{layout.endpoint_url}/_aws/execute-api/{api_id}{parsed.path}"
 
 
 def local_variables(model_artifact: Path, lambda_zip: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,8 +1,8 @@
-"""Run the project's one Terraform root against a local stack through tflocal.
+"""Run the project's Terraform root (or one of its examples) against a local stack through tflocal.
 
-The root in terraform/ is used as is (no copy): tflocal adds a temporary provider override pointing every
-AWS endpoint at LocalStack. The local deployment's working data (``TF_DATA_DIR``) and state live in the
-stack's state directory, so they never mix with a deployment of the same root to AWS.
+The configuration in terraform/ is used as is (no copy): tflocal adds a temporary provider override pointing
+every AWS endpoint at LocalStack. The local deployment's working data (``TF_DATA_DIR``) and state live in the
+stack's state directory, so they never mix with a deployment of the same configuration to AWS.
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ class TerraformError(RuntimeError):
 
 
 class Terraform:
-    """tflocal commands with the stack's endpoint, state file, data dir and offline provider mirror."""
+    """tflocal commands with the stack's endpoint, state file, data dir and offline provider mirror.
 
-    def __init__(self, layout: Layout, output: IO[str] | None = None) -> None:
+    ``directory`` is the configuration to run (the root in terraform/ unless given, e.g. an example's).
+    """
+
+    def __init__(self, layout: Layout, output: IO[str] | None = None, directory: Path | None = None) -> None:
         self.layout = layout
         self.output = output
+        self.directory = directory or layout.terraform_dir
 
     def environment(self) -> dict[str, str]:
         layout = self.layout
@@ -69,9 +73,9 @@ class Terraform:
 
     @contextlib.contextmanager
     def _root_exclusively(self) -> Iterator[None]:
-        """One tflocal command at a time in the root, across stacks and processes.
+        """One tflocal command at a time in the repository, across stacks and processes.
 
-        tflocal writes its endpoint override into the root directory itself, and Terraform reads every
+        tflocal writes its endpoint override into the configuration's directory itself, and Terraform reads every
         ``*_override.tf`` there: two stacks running commands at once would point at each other's LocalStack.
         A lock serialises our own commands; an override left by someone else's tflocal run is waited for.
         """
@@ -80,7 +84,7 @@ class Terraform:
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                override = self.layout.terraform_dir / OVERRIDE_FILE
+                override = self.directory / OVERRIDE_FILE
                 deadline = time.monotonic() + FOREIGN_OVERRIDE_WAIT_SECONDS
                 while override.exists():
                     if time.monotonic() > deadline:
@@ -102,7 +106,7 @@ class Terraform:
     def _run(self, command: list[str], capture: bool) -> subprocess.CompletedProcess:
         return subprocess.run(
             command,
-            cwd=self.layout.terraform_dir,
+            cwd=self.directory,
             env=self.environment(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if capture else self.output,

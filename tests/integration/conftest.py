@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
-from scripts.local_aws import emulation, stack
+from scripts.local_aws import emulation, examples, stack
 from scripts.local_aws.layout import REPO_ROOT, Layout
 from scripts.package_lambda import main as package_main
 from tests.conftest import free_port
@@ -91,6 +92,23 @@ class LocalStack:
     def destroy(self) -> None:
         with self.terraform_log.open("a") as log:
             stack.destroy(self.layout, output=log)
+
+    def apply_example(self, example: str, **variables: Any) -> dict[str, Any]:
+        """Apply terraform/examples/<example> unchanged beside the root (its own state); its outputs."""
+        with self.terraform_log.open("a") as log:
+            return examples.apply(self.layout, example, variables, output=log)
+
+    def destroy_example(self, example: str) -> None:
+        with self.terraform_log.open("a") as log:
+            examples.destroy(self.layout, example, output=log)
+
+    def wait_endpoint_gone(self, name: str, timeout: float = 60) -> None:
+        """What ``aws sagemaker wait endpoint-deleted`` does: the provider counts a Deleting endpoint as gone."""
+        sagemaker = self.client("sagemaker")
+        deadline = time.monotonic() + timeout
+        while any(endpoint["EndpointName"] == name for endpoint in sagemaker.list_endpoints()["Endpoints"]):
+            assert time.monotonic() < deadline, f"endpoint {name} is still there after {timeout} s"
+            time.sleep(0.2)
 
     def plan_has_changes(self) -> bool:
         with self.terraform_log.open("a") as log:

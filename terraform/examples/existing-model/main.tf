@@ -43,3 +43,18 @@ module "api" {
 
   tags = local.tags
 }
+
+# After `terraform destroy` the endpoint is still Deleting for minutes (the aws provider counts Deleting as
+# gone) and its containers keep writing logs, so SageMaker may create its log group again. The next apply
+# adopts such a group instead of failing with ResourceAlreadyExistsException (import blocks must be in the
+# root configuration, so each example carries this one; a group already in the state is not imported again).
+data "aws_cloudwatch_log_groups" "endpoint" {
+  log_group_name_prefix = "/aws/sagemaker/Endpoints/${var.name}"
+}
+
+import {
+  for_each = toset([for group in data.aws_cloudwatch_log_groups.endpoint.log_group_names : group if group == "/aws/sagemaker/Endpoints/${var.name}"])
+
+  to = module.endpoint.aws_cloudwatch_log_group.this
+  id = each.value
+}

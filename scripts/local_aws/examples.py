@@ -1,0 +1,45 @@
+"""Apply one of terraform/examples/ to a running local stack, unchanged, beside the root's deployment.
+
+The example's directory is used as users copy it: tflocal adds the same temporary provider override as for
+the root (``Terraform``), and the example's working data, variables and state live in a directory of their
+own under the stack's state directory, so ``down`` removes them with the rest. Its ``name`` variable keeps
+its resources apart from the root's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import IO, Any
+
+from scripts.local_aws.layout import Layout
+from scripts.local_aws.terraform import Terraform
+
+
+def example_layout(layout: Layout, example: str) -> Layout:
+    """The stack's gateway and environments, with a state directory of the example's own."""
+    return replace(layout, state=layout.state / "examples" / example)
+
+
+def _terraform(layout: Layout, example: str, output: IO[str] | None) -> Terraform:
+    directory = layout.terraform_dir / "examples" / example
+    if not directory.is_dir():
+        raise SystemExit(f"{directory} not found: the examples are {', '.join(list_examples(layout))}")
+    return Terraform(example_layout(layout, example), output, directory)
+
+
+def list_examples(layout: Layout) -> list[str]:
+    return sorted(path.name for path in (layout.terraform_dir / "examples").iterdir() if path.is_dir())
+
+
+def apply(layout: Layout, example: str, variables: dict[str, Any], output: IO[str] | None = None) -> dict[str, Any]:
+    """``terraform init`` and ``apply`` of the example with these variables; returns its outputs."""
+    terraform = _terraform(layout, example, output)
+    terraform.write_variables(variables)
+    terraform.init()
+    terraform.apply()
+    return terraform.outputs()
+
+
+def destroy(layout: Layout, example: str, output: IO[str] | None = None) -> None:
+    """``terraform destroy`` of the example with the variables it was applied with (``init`` ran at apply)."""
+    _terraform(layout, example, output).destroy()

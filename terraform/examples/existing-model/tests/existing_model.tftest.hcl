@@ -1,0 +1,54 @@
+# Plan tests of this example on a mocked AWS provider (run by `make tf-check`; a copy of the example does not
+# need them): the inputs it passes satisfy every module's validations, and its modules are wired together.
+# Here, not in terraform/tests/: an example is a root configuration with an import block, which Terraform
+# refuses in a module (as a `run` block's `module` source would make it).
+
+mock_provider "aws" {
+  override_during = plan
+  source          = "../../tests/mocks/aws_examples"
+}
+
+variables {
+  lambda_zip_path = "../../tests/fixtures/lambda_package.txt"
+}
+
+run "existing_model" {
+  command = plan
+
+  variables {
+    model_s3_uri = "s3://my-training-bucket/output/imdb-sentiment-2026-11-27/output/model.tar.gz"
+  }
+
+  assert {
+    condition     = can(regex("^imdb-sentiment-byo-[0-9a-f]{12}$", output.model_name))
+    error_message = "The model must be named after the deployment and a hash of what it serves."
+  }
+
+  assert {
+    condition     = endswith(output.predict_url, "/predict")
+    error_message = "The existing-model example must output the POST /predict URL."
+  }
+}
+
+run "existing_model_new_uri_is_a_new_model" {
+  command = plan
+
+  variables {
+    model_s3_uri = "s3://my-training-bucket/output/imdb-sentiment-2026-11-28/output/model.tar.gz"
+  }
+
+  assert {
+    condition     = output.model_name != run.existing_model.model_name
+    error_message = "A model at a new URI must get a new SageMaker model (and so a rollout)."
+  }
+}
+
+run "existing_model_refuses_a_non_s3_uri" {
+  command = plan
+
+  variables {
+    model_s3_uri = "https://my-training-bucket.s3.amazonaws.com/model.tar.gz"
+  }
+
+  expect_failures = [var.model_s3_uri]
+}
