@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from scripts.local_aws import localstack, stack
+from scripts.local_aws.terraform import Terraform
 
 pytestmark = pytest.mark.integration
 
@@ -56,3 +57,40 @@ def test_invocation_logs_reach_cloudwatch(local_stack) -> None:
         time.sleep(0.5)
     assert any(m.startswith("REPORT RequestId") for m in messages)
     assert any(re.search(r'"status":\s*200', m) for m in messages), messages[-5:]
+
+
+# model_store's resources at their addresses before modules/private_bucket (terraform/modules/model_store/moved.tf).
+PRE_SUBMODULE_BUCKET = ("module.model_store.module.bucket", "module.model_store")
+
+
+def test_buckets_deployed_before_private_bucket_are_moved_not_replaced(local_stack) -> None:
+    """A state from before the private_bucket submodule plans as moves only: nothing destroyed or recreated.
+
+    The session's state, copied, with model_store's bucket resources put back at their old addresses (what a
+    deployment made before the submodule holds); the copy is planned, the session's state is left alone.
+    """
+    layout = local_stack.layout
+    state = json.loads(layout.terraform_state.read_text())
+    moved = []
+    for resource in state["resources"]:
+        if resource.get("module") == PRE_SUBMODULE_BUCKET[0] and resource["mode"] == "managed":
+            resource["module"] = PRE_SUBMODULE_BUCKET[1]
+            moved.append(f"{resource['type']}.{resource['name']}")
+    assert len(moved) >= 7, f"model_store's bucket resources not found in the state: {moved}"
+    old_state = layout.state / "pre-private-bucket.tfstate"
+    old_state.write_text(json.dumps(state))
+    plan = Terraform(layout).run(
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-lock=false",
+        f"-state={old_state}",
+        f"-var-file={layout.tfvars}",
+        check=False,
+        capture=True,
+    )
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    for address in moved:
+        old, new = f"{PRE_SUBMODULE_BUCKET[1]}.{address}", f"{PRE_SUBMODULE_BUCKET[0]}.{address}"
+        assert re.search(rf"# {re.escape(old)}(\[0\])? has moved to {re.escape(new)}", plan.stdout), plan.stdout[-3000:]
+    assert "Plan: 0 to add, 0 to change, 0 to destroy." in plan.stdout, plan.stdout[-3000:]

@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Name of the model bucket."
-  value       = aws_s3_bucket.this.id
+  value       = module.bucket.bucket_id
 }
 
 output "bucket_arn" {
   description = "ARN of the model bucket."
-  value       = aws_s3_bucket.this.arn
+  value       = module.bucket.bucket_arn
 }
 
 output "model_object_key" {
@@ -20,7 +20,7 @@ output "model_s3_uri" {
 
 output "model_prefix_s3_uri" {
   description = "s3:// prefix under which every uploaded model version lives."
-  value       = "s3://${aws_s3_bucket.this.id}/${var.key_prefix}"
+  value       = "s3://${module.bucket.bucket_id}/${var.key_prefix}"
 }
 
 output "artifact_sha256" {

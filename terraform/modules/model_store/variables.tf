@@ -52,3 +52,10 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "policy_documents" {
+  description = "IAM policy documents (JSON) whose statements join the bucket policy, e.g. a grant to another account's role; the TLS-only deny is always added."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}

@@ -1,10 +1,11 @@
-# The bucket answers only CloudFront (this distribution, signed by origin access control) and only over TLS.
-data "aws_iam_policy_document" "this" {
+# Only CloudFront reads the bucket, and only for this distribution (signed by origin access control); the
+# private_bucket submodule adds this statement to the bucket's one policy beside its TLS-only deny.
+data "aws_iam_policy_document" "cloudfront_read" {
   statement {
     sid       = "AllowCloudFrontRead"
     effect    = "Allow"
     actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.this.arn}/*"]
+    resources = ["${module.bucket.bucket_arn}/*"]
 
     principals {
       type        = "Service"
@@ -15,27 +16,6 @@ data "aws_iam_policy_document" "this" {
       test     = "StringEquals"
       variable = "AWS:SourceArn"
       values   = [aws_cloudfront_distribution.this.arn]
-    }
-  }
-
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.this.arn,
-      "${aws_s3_bucket.this.arn}/*",
-    ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
     }
   }
 }

@@ -35,88 +35,23 @@ locals {
 
 data "aws_region" "current" {}
 
-resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_18:Access logging needs a second log bucket; the bucket is private and read only by CloudFront.
-  #checkov:skip=CKV_AWS_144:Cross-region replication is pointless for a page Terraform re-uploads from web/.
-  #checkov:skip=CKV_AWS_145:SSE-S3 (AES256): CloudFront OAC reads it with no KMS key policy; the page is public content.
-  #checkov:skip=CKV2_AWS_62:No consumer of object-created events.
-  bucket_prefix = "${var.name}-web-"
-  force_destroy = var.force_destroy
+# The private bucket (public access block, no ACLs, encryption, versioning, lifecycle, TLS-only policy)
+# is the shared submodule's; CloudFront's read grant joins its one bucket policy (iam.tf).
+module "bucket" {
+  source = "../private_bucket"
+
+  bucket_prefix    = "${var.name}-web-"
+  force_destroy    = var.force_destroy
+  policy_documents = [data.aws_iam_policy_document.cloudfront_read.json]
 
   tags = var.tags
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    id     = "expire-noncurrent-versions"
-    status = "Enabled"
-
-    # Every object. `filter {}` warns that it will become an error; S3 echoes the rule with Prefix "".
-    filter {
-      prefix = ""
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
-}
-
-resource "aws_s3_bucket_policy" "this" {
-  bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.this.json
-
-  depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
 # Every file is revalidated (ETag) on each load: the site is a few kilobytes and must never mix versions.
 resource "aws_s3_object" "page" {
   for_each = local.site_files
 
-  bucket        = aws_s3_bucket.this.id
+  bucket        = module.bucket.bucket_id
   key           = each.value
   source        = "${var.source_dir}/${each.value}"
   etag          = filemd5("${var.source_dir}/${each.value}")
@@ -124,20 +59,16 @@ resource "aws_s3_object" "page" {
   cache_control = "no-cache"
 
   tags = var.tags
-
-  depends_on = [aws_s3_bucket_server_side_encryption_configuration.this]
 }
 
 resource "aws_s3_object" "config" {
-  bucket        = aws_s3_bucket.this.id
+  bucket        = module.bucket.bucket_id
   key           = "config.js"
   content       = local.config_js
   content_type  = local.content_types.js
   cache_control = "no-cache"
 
   tags = var.tags
-
-  depends_on = [aws_s3_bucket_server_side_encryption_configuration.this]
 }
 
 resource "aws_cloudfront_origin_access_control" "this" {
@@ -202,7 +133,7 @@ resource "aws_cloudfront_distribution" "this" {
 
   origin {
     origin_id                = local.origin_id
-    domain_name              = aws_s3_bucket.this.bucket_regional_domain_name
+    domain_name              = module.bucket.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.this.id
   }
 

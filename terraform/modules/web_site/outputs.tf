@@ -20,12 +20,12 @@ output "distribution_arn" {
 
 output "bucket_name" {
   description = "Name of the private bucket holding the page."
-  value       = aws_s3_bucket.this.id
+  value       = module.bucket.bucket_id
 }
 
 output "bucket_arn" {
   description = "ARN of the private bucket holding the page."
-  value       = aws_s3_bucket.this.arn
+  value       = module.bucket.bucket_arn
 }
 
 output "uploaded_files" {

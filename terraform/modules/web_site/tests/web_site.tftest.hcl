@@ -37,6 +37,19 @@ mock_provider "aws" {
   }
 }
 
+# The real provider, offline (fake credentials, no AWS call), for the policy run: aws_iam_policy_document
+# is computed by the provider itself, so the merged policy is the one S3 would receive.
+provider "aws" {
+  alias                       = "offline"
+  region                      = "eu-west-1"
+  access_key                  = "mock"
+  secret_key                  = "mock"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
 variables {
   name            = "imdb-sentiment"
   source_dir      = "tests/fixtures/site"
@@ -45,41 +58,33 @@ variables {
   tags            = { Project = "imdb-sentiment" }
 }
 
-run "bucket_is_private_encrypted_and_versioned" {
+# The bucket's hardening (public access block, encryption, versioning, lifecycle) is the private_bucket
+# submodule's and tested there.
+run "the_page_lives_in_the_private_bucket" {
   command = plan
 
   assert {
-    condition = alltrue([
-      aws_s3_bucket_public_access_block.this.block_public_acls,
-      aws_s3_bucket_public_access_block.this.block_public_policy,
-      aws_s3_bucket_public_access_block.this.ignore_public_acls,
-      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
-    ])
-    error_message = "Every public access block setting must be on: only CloudFront reads the bucket."
+    condition     = output.bucket_name == "imdb-sentiment-web-0001" && output.bucket_arn == "arn:aws:s3:::imdb-sentiment-web-0001"
+    error_message = "bucket_name and bucket_arn name the private bucket."
   }
 
   assert {
-    condition     = one([for rule in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(rule.apply_server_side_encryption_by_default).sse_algorithm]) == "AES256"
-    error_message = "Objects must be encrypted at rest by default."
+    condition     = aws_s3_object.config.bucket == "imdb-sentiment-web-0001" && alltrue([for object in aws_s3_object.page : object.bucket == "imdb-sentiment-web-0001"])
+    error_message = "Every page file is uploaded to the private bucket."
   }
 
   assert {
-    condition     = one(aws_s3_bucket_versioning.this.versioning_configuration).status == "Enabled"
-    error_message = "Versioning must be enabled."
-  }
-
-  assert {
-    condition     = aws_s3_bucket.this.bucket_prefix == "imdb-sentiment-web-" && aws_s3_bucket.this.tags["Project"] == "imdb-sentiment"
-    error_message = "The bucket is named after the deployment and tagged."
+    condition     = one(aws_cloudfront_distribution.this.origin).domain_name == "imdb-sentiment-web-0001.s3.eu-west-1.amazonaws.com"
+    error_message = "CloudFront reads the private bucket through its regional domain name."
   }
 }
 
-run "only_this_distribution_reads_and_only_over_tls" {
+run "only_this_distribution_may_read" {
   command = plan
 
   assert {
     condition = anytrue([
-      for statement in data.aws_iam_policy_document.this.statement :
+      for statement in data.aws_iam_policy_document.cloudfront_read.statement :
       statement.effect == "Allow" && statement.actions == toset(["s3:GetObject"]) &&
       statement.resources == toset(["arn:aws:s3:::imdb-sentiment-web-0001/*"]) &&
       anytrue([for principal in statement.principals : principal.type == "Service" && principal.identifiers == toset(["cloudfront.amazonaws.com"])]) &&
@@ -90,17 +95,6 @@ run "only_this_distribution_reads_and_only_over_tls" {
       ])
     ])
     error_message = "Only GetObject by CloudFront, and only for this distribution's ARN, may be allowed."
-  }
-
-  assert {
-    condition = anytrue([
-      for statement in data.aws_iam_policy_document.this.statement :
-      statement.effect == "Deny" && anytrue([
-        for condition in statement.condition :
-        condition.test == "Bool" && condition.variable == "aws:SecureTransport" && condition.values == tolist(["false"])
-      ])
-    ])
-    error_message = "The bucket policy must deny requests without TLS."
   }
 
   assert {
@@ -247,12 +241,92 @@ run "the_longest_name_in_the_longest_region_fits" {
   }
 }
 
-# `filter {}` warns in provider >= 5.90 that it will become an error; an empty prefix means the same.
-run "lifecycle_rule_filters_on_an_explicit_empty_prefix" {
-  command = plan
+# One bucket policy with both CloudFront's read grant and the TLS-only deny. The real provider, offline,
+# with every managed resource overridden (nothing is created): a data source that refers to a bucket
+# being created is read only at apply. Last, so no plan refreshes these resources.
+run "one_bucket_policy_lets_cloudfront_read_and_denies_plain_http" {
+  command   = apply
+  providers = { aws = aws.offline }
+
+  override_data {
+    target = data.aws_cloudfront_cache_policy.caching_optimized
+    values = { id = "658327ea-f89d-4fab-a63d-7e88639e58f6" }
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = { name = "eu-west-1" }
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket.this
+    values = {
+      id                          = "imdb-sentiment-web-0001"
+      arn                         = "arn:aws:s3:::imdb-sentiment-web-0001"
+      bucket_regional_domain_name = "imdb-sentiment-web-0001.s3.eu-west-1.amazonaws.com"
+    }
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket_public_access_block.this
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket_ownership_controls.this
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket_server_side_encryption_configuration.this
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket_versioning.this
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket_lifecycle_configuration.this
+  }
+
+  override_resource {
+    target = module.bucket.aws_s3_bucket_policy.this
+  }
+
+  override_resource {
+    target = aws_s3_object.page
+  }
+
+  override_resource {
+    target = aws_s3_object.config
+  }
+
+  override_resource {
+    target = aws_cloudfront_origin_access_control.this
+  }
+
+  override_resource {
+    target = aws_cloudfront_response_headers_policy.security_headers
+  }
+
+  override_resource {
+    target = aws_cloudfront_distribution.this
+    values = {
+      arn         = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE0001"
+      domain_name = "d111111abcdef8.cloudfront.net"
+    }
+  }
 
   assert {
-    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).filter).prefix == ""
-    error_message = "The lifecycle rule covers every object through filter { prefix = \"\" }, not an empty filter block."
+    condition     = toset([for statement in jsondecode(module.bucket.policy).Statement : statement.Sid]) == toset(["AllowCloudFrontRead", "DenyInsecureTransport"])
+    error_message = "CloudFront's read grant and the TLS-only deny are in the bucket's one policy."
+  }
+
+  assert {
+    condition     = one([for statement in jsondecode(module.bucket.policy).Statement : statement.Condition if statement.Sid == "AllowCloudFrontRead"]) == { StringEquals = { "AWS:SourceArn" = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE0001" } }
+    error_message = "Only this distribution may read."
+  }
+
+  assert {
+    condition     = one([for statement in jsondecode(module.bucket.policy).Statement : statement.Condition if statement.Sid == "DenyInsecureTransport"]) == { Bool = { "aws:SecureTransport" = "false" } }
+    error_message = "Requests without TLS are denied."
   }
 }
