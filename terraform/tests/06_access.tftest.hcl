@@ -447,24 +447,3 @@ run "lambda_concurrency_can_be_left_unreserved" {
     error_message = "-1 must leave the function unreserved (accounts whose quota is too low to reserve)."
   }
 }
-
-run "sagemaker_role_trusts_only_this_account" {
-  command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
-  variables {
-    model_data_url = "s3://imdb-sentiment-models-0001/models/0123456789abcdef/model.tar.gz"
-    artifact_hash  = "0123456789abcdef0123456789abcdef"
-  }
-
-  assert {
-    condition = flatten([
-      for condition in one(data.aws_iam_policy_document.assume_role.statement).condition : tolist(condition.values)
-      if condition.test == "StringEquals" && condition.variable == "aws:SourceAccount"
-    ]) == ["123456789012"]
-    error_message = "Only SageMaker acting for this account may assume the endpoint's role."
-  }
-}
