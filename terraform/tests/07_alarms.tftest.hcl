@@ -1,5 +1,6 @@
-# Plan-level tests of the alarms (Lambda and API modules), the Lambda alias API Gateway invokes, and the
-# root's wiring of every alarm to the one optional topic, on a mocked AWS provider.
+# Plan-level tests of the API module's alarms and the root's wiring of every alarm to the one optional topic
+# and of the Lambda alias, on a mocked AWS provider. The Lambda's alarms and alias are tested beside its module
+# (modules/inference_lambda/tests).
 
 mock_provider "aws" {
   override_during = plan
@@ -11,94 +12,6 @@ variables {
   model_artifact_path = "tests/fixtures/model_artifact.txt"
   lambda_zip_path     = "tests/fixtures/lambda_package.txt"
   allowed_origins     = ["https://app.example.com"]
-}
-
-run "lambda_alarms_one_per_signal" {
-  command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
-
-  variables {
-    function_name = "imdb-sentiment-predict"
-    zip_path      = "tests/fixtures/lambda_package.txt"
-    endpoint_name = "imdb-sentiment"
-    endpoint_arn  = "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/imdb-sentiment"
-    timeout       = 20
-    alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:topic"]
-  }
-
-  assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["errors", "throttles", "duration", "endpoint-errors", "text-fallback"])
-    error_message = "One alarm per signal: errors, throttles, duration, the handler's endpoint errors and text fallbacks."
-  }
-
-  assert {
-    condition     = alltrue([for key, alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name == "imdb-sentiment-predict-${key}"])
-    error_message = "Alarms are named <function>-<signal>."
-  }
-
-  assert {
-    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : alarm.dimensions == tomap({ FunctionName = "imdb-sentiment-predict" }) && alarm.treat_missing_data == "notBreaching"])
-    error_message = "Every alarm watches the whole function (all versions) and no traffic is not breaching."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.this["duration"].threshold == 16000 && aws_cloudwatch_metric_alarm.this["duration"].statistic == "Maximum"
-    error_message = "The duration alarm fires at 80 % of the timeout (20 s -> 16,000 ms) on the maximum."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.this["endpoint-errors"].namespace == "ImdbSentiment" && aws_cloudwatch_metric_alarm.this["text-fallback"].metric_name == "TextFallbacks"
-    error_message = "The handler's alarms read its embedded metrics."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.this["text-fallback"].evaluation_periods == 15 && aws_cloudwatch_metric_alarm.this["text-fallback"].datapoints_to_alarm == 15
-    error_message = "Text fallbacks alarm only when they last 15 periods in a row (longer than a rollout)."
-  }
-
-  assert {
-    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_actions == toset(var.alarm_actions) && alarm.ok_actions == toset(var.alarm_actions)])
-    error_message = "Alarms notify alarm_actions when they fire and when they recover."
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.environment[0].variables["METRICS_NAMESPACE"] == "ImdbSentiment"
-    error_message = "The handler writes its metrics to the namespace its alarms read."
-  }
-}
-
-run "lambda_is_published_behind_an_alias" {
-  command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
-
-  variables {
-    function_name = "imdb-sentiment-predict"
-    zip_path      = "tests/fixtures/lambda_package.txt"
-    endpoint_name = "imdb-sentiment"
-    endpoint_arn  = "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/imdb-sentiment"
-    create_alarms = false
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.publish
-    error_message = "Each apply must publish an immutable version."
-  }
-
-  assert {
-    condition     = aws_lambda_alias.this.name == "live" && aws_lambda_alias.this.function_version == aws_lambda_function.this.version
-    error_message = "The alias must point to the version just published."
-  }
-
-  assert {
-    condition     = length(aws_cloudwatch_metric_alarm.this) == 0
-    error_message = "create_alarms = false creates no alarm."
-  }
 }
 
 run "api_alarms_watch_5xx_and_p99_latency" {
