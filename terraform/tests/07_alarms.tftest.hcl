@@ -1,6 +1,6 @@
-# Plan-level tests of the API module's alarms and the root's wiring of every alarm to the one optional topic
-# and of the Lambda alias, on a mocked AWS provider. The Lambda's alarms and alias are tested beside its module
-# (modules/inference_lambda/tests).
+# Plan-level tests of the root's wiring of every alarm to the one optional topic and of the Lambda alias it
+# exposes, on a mocked AWS provider. The modules' own alarms are tested beside them
+# (modules/inference_lambda/tests, modules/rest_api/tests, modules/sagemaker_endpoint/tests).
 
 mock_provider "aws" {
   override_during = plan
@@ -12,43 +12,6 @@ variables {
   model_artifact_path = "tests/fixtures/model_artifact.txt"
   lambda_zip_path     = "tests/fixtures/lambda_package.txt"
   allowed_origins     = ["https://app.example.com"]
-}
-
-run "api_alarms_watch_5xx_and_p99_latency" {
-  command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
-
-  variables {
-    name                = "imdb-sentiment"
-    function_name       = "imdb-sentiment-predict"
-    function_qualifier  = "live"
-    function_invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:imdb-sentiment-predict:live/invocations"
-    alarm_actions       = ["arn:aws:sns:eu-west-1:123456789012:topic"]
-    alarm_thresholds    = { latency_p99_ms = 3000 }
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.this["5xx"].alarm_name == "imdb-sentiment-5xx" && aws_cloudwatch_metric_alarm.this["5xx"].metric_name == "5XXError"
-    error_message = "The 5XX alarm is <name>-5xx on AWS/ApiGateway 5XXError."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.this["latency-p99"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.this["latency-p99"].threshold == 3000
-    error_message = "The latency alarm watches p99 against its threshold variable."
-  }
-
-  assert {
-    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : alarm.dimensions == tomap({ ApiName = "imdb-sentiment", Stage = "v1" }) && alarm.ok_actions == toset(var.alarm_actions)])
-    error_message = "API alarms watch this API's stage and notify on ALARM and OK."
-  }
-
-  assert {
-    condition     = aws_lambda_permission.api.qualifier == "live"
-    error_message = "The invoke permission must be granted on the alias API Gateway calls."
-  }
 }
 
 run "root_wires_the_alias_and_every_alarm_to_the_topic" {
