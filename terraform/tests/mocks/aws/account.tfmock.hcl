@@ -1,4 +1,6 @@
-# The account, region and serving image every plan test runs in (loaded with `source` by the tests).
+# The account, region and serving image every plan test runs in, loaded with `source` by the root's tests
+# (./tests/mocks/aws) and by every module's (../../tests/mocks/aws: paths are relative to the directory
+# `terraform test` runs in).
 
 mock_data "aws_partition" {
   defaults = { partition = "aws" }

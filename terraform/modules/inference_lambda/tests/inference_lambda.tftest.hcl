@@ -1,8 +1,10 @@
-# Plan-level tests of modules/inference_lambda on a mocked AWS provider.
+# Plan-level tests of this module on a mocked AWS provider (paths relative to the module; the account and
+# region come from the shared terraform/tests/mocks/aws, the package from terraform/tests/fixtures):
+#   terraform -chdir=terraform/modules/inference_lambda init -backend=false && terraform -chdir=terraform/modules/inference_lambda test
 
 mock_provider "aws" {
   override_during = plan
-  source          = "./tests/mocks/aws"
+  source          = "../../tests/mocks/aws"
 
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -17,7 +19,7 @@ mock_provider "aws" {
 
 variables {
   function_name   = "imdb-sentiment-predict"
-  zip_path        = "tests/fixtures/lambda_package.txt"
+  zip_path        = "../../tests/fixtures/lambda_package.txt"
   endpoint_name   = "imdb-sentiment"
   endpoint_arn    = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/imdb-sentiment"
   allowed_origins = ["https://app.example.com", "http://localhost:8000"]
@@ -26,17 +28,13 @@ variables {
 run "function_runs_the_packaged_handler" {
   command = plan
 
-  module {
-    source = "./modules/inference_lambda"
-  }
-
   assert {
     condition     = aws_lambda_function.this.runtime == "python3.12" && aws_lambda_function.this.handler == "lambda_src.handler.lambda_handler"
     error_message = "The function must run lambda_src.handler.lambda_handler on python3.12."
   }
 
   assert {
-    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/lambda_package.txt")
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("../../tests/fixtures/lambda_package.txt")
     error_message = "source_code_hash must be the package's base64 SHA-256, so a new zip redeploys."
   }
 
@@ -59,10 +57,6 @@ run "function_runs_the_packaged_handler" {
 run "environment_names_the_endpoint_and_origins" {
   command = plan
 
-  module {
-    source = "./modules/inference_lambda"
-  }
-
   assert {
     condition = one(aws_lambda_function.this.environment).variables == tomap({
       SAGEMAKER_ENDPOINT_NAME = "imdb-sentiment"
@@ -76,10 +70,6 @@ run "environment_names_the_endpoint_and_origins" {
 
 run "runtime_endpoint_url_only_when_set" {
   command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
 
   variables {
     sagemaker_runtime_endpoint_url = "http://127.0.0.1:4566"
@@ -99,10 +89,6 @@ run "runtime_endpoint_url_only_when_set" {
 
 run "policy_names_only_its_endpoint_and_log_group" {
   command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
 
   assert {
     condition     = length(data.aws_iam_policy_document.this.statement) == 2
@@ -144,10 +130,6 @@ run "policy_names_only_its_endpoint_and_log_group" {
 run "rejects_timeout_at_api_gateway_limit" {
   command = plan
 
-  module {
-    source = "./modules/inference_lambda"
-  }
-
   variables {
     timeout = 29
   }
@@ -157,10 +139,6 @@ run "rejects_timeout_at_api_gateway_limit" {
 
 run "rejects_wildcard_endpoint_arn" {
   command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
 
   variables {
     endpoint_arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/*"
@@ -172,10 +150,6 @@ run "rejects_wildcard_endpoint_arn" {
 run "rejects_unknown_log_level" {
   command = plan
 
-  module {
-    source = "./modules/inference_lambda"
-  }
-
   variables {
     log_level = "VERBOSE"
   }
@@ -185,10 +159,6 @@ run "rejects_unknown_log_level" {
 
 run "rejects_origin_with_path" {
   command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
 
   variables {
     allowed_origins = ["https://app.example.com/"]
@@ -200,12 +170,8 @@ run "rejects_origin_with_path" {
 run "rejects_missing_package" {
   command = plan
 
-  module {
-    source = "./modules/inference_lambda"
-  }
-
   variables {
-    zip_path = "tests/fixtures/missing.zip"
+    zip_path = "../../tests/fixtures/missing.zip"
   }
 
   expect_failures = [var.zip_path]
@@ -216,12 +182,121 @@ run "rejects_missing_package" {
 run "role_name_is_unique_per_deployment" {
   command = plan
 
-  module {
-    source = "./modules/inference_lambda"
-  }
-
   assert {
     condition     = aws_iam_role.this.name_prefix == "imdb-sentiment-predict-lambda-"
     error_message = "The function's role takes a name_prefix (<function>-lambda-), never a fixed name."
+  }
+}
+
+# Access: who may assume the function's role and how far it may scale.
+
+run "lambda_trust_and_bounded_concurrency" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50
+    error_message = "Reserved concurrency is bounded by default (50, derived in the README)."
+  }
+
+  assert {
+    condition = flatten([
+      for condition in one(data.aws_iam_policy_document.assume_role.statement).condition : tolist(condition.values)
+      if condition.test == "StringEquals" && condition.variable == "aws:SourceAccount"
+    ]) == ["123456789012"]
+    error_message = "Only Lambda acting for this account may assume the function's role."
+  }
+}
+
+run "lambda_concurrency_can_be_left_unreserved" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = -1
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
+    error_message = "-1 must leave the function unreserved (accounts whose quota is too low to reserve)."
+  }
+}
+
+# Alarms and the alias API Gateway invokes.
+
+run "lambda_alarms_one_per_signal" {
+  command = plan
+
+  variables {
+    timeout       = 20
+    alarm_actions = ["arn:aws:sns:us-east-1:123456789012:topic"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["errors", "throttles", "duration", "endpoint-errors", "text-fallback"])
+    error_message = "One alarm per signal: errors, throttles, duration, the handler's endpoint errors and text fallbacks."
+  }
+
+  assert {
+    condition     = alltrue([for key, alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name == "imdb-sentiment-predict-${key}"])
+    error_message = "Alarms are named <function>-<signal>."
+  }
+
+  assert {
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : alarm.dimensions == tomap({ FunctionName = "imdb-sentiment-predict" }) && alarm.treat_missing_data == "notBreaching"])
+    error_message = "Every alarm watches the whole function (all versions) and no traffic is not breaching."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["duration"].threshold == 16000 && aws_cloudwatch_metric_alarm.this["duration"].statistic == "Maximum"
+    error_message = "The duration alarm fires at 80 % of the timeout (20 s -> 16,000 ms) on the maximum."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["endpoint-errors"].namespace == "ImdbSentiment" && aws_cloudwatch_metric_alarm.this["text-fallback"].metric_name == "TextFallbacks"
+    error_message = "The handler's alarms read its embedded metrics."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["text-fallback"].evaluation_periods == 15 && aws_cloudwatch_metric_alarm.this["text-fallback"].datapoints_to_alarm == 15
+    error_message = "Text fallbacks alarm only when they last 15 periods in a row (longer than a rollout)."
+  }
+
+  assert {
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_actions == toset(var.alarm_actions) && alarm.ok_actions == toset(var.alarm_actions)])
+    error_message = "Alarms notify alarm_actions when they fire and when they recover."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["METRICS_NAMESPACE"] == "ImdbSentiment"
+    error_message = "The handler writes its metrics to the namespace its alarms read."
+  }
+}
+
+run "lambda_is_published_behind_an_alias" {
+  command = plan
+
+  variables {
+    create_alarms = false
+  }
+
+  # A published version is known only after apply; give the plan one (the root's mock of the whole stack did).
+  override_resource {
+    target          = aws_lambda_function.this
+    override_during = plan
+    values          = { version = "7" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.publish
+    error_message = "Each apply must publish an immutable version."
+  }
+
+  assert {
+    condition     = aws_lambda_alias.this.name == "live" && aws_lambda_alias.this.function_version == aws_lambda_function.this.version
+    error_message = "The alias must point to the version just published."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0
+    error_message = "create_alarms = false creates no alarm."
   }
 }

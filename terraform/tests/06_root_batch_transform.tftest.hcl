@@ -1,4 +1,5 @@
 # The root wires the batch_transform module to the model bucket and the endpoint's artifact (mocked AWS).
+# The module's own tests (its model, role and prefixes) are in modules/batch_transform/tests.
 
 mock_provider "aws" {
   override_during = plan

@@ -1,8 +1,11 @@
-# Plan-level tests of modules/rest_api on a mocked AWS provider.
+# Plan-level tests of this module on a mocked AWS provider: the API, CORS, throttling, logs, redeployment
+# and alarms (access control is in access.tftest.hcl). Paths are relative to the module; the account and the
+# API Gateway ids come from the shared terraform/tests/mocks/aws:
+#   terraform -chdir=terraform/modules/rest_api init -backend=false && terraform -chdir=terraform/modules/rest_api test
 
 mock_provider "aws" {
   override_during = plan
-  source          = "./tests/mocks/aws"
+  source          = "../../tests/mocks/aws"
 
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -12,43 +15,6 @@ mock_provider "aws" {
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-apigateway-cloudwatch" }
-  }
-
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = {
-      id               = "a1b2c3d4e5"
-      root_resource_id = "r00t00"
-      execution_arn    = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
-    }
-  }
-
-  mock_resource "aws_api_gateway_resource" {
-    defaults = { id = "res001", path = "/predict" }
-  }
-
-  # Fixed ids, so that the deployment trigger depends only on the API definition in these tests.
-  mock_resource "aws_api_gateway_method" {
-    defaults = { id = "method001" }
-  }
-
-  mock_resource "aws_api_gateway_integration" {
-    defaults = { id = "integration001" }
-  }
-
-  mock_resource "aws_api_gateway_method_response" {
-    defaults = { id = "methodresponse001" }
-  }
-
-  mock_resource "aws_api_gateway_integration_response" {
-    defaults = { id = "integrationresponse001" }
-  }
-
-  mock_resource "aws_api_gateway_gateway_response" {
-    defaults = { id = "response001" }
-  }
-
-  mock_resource "aws_api_gateway_stage" {
-    defaults = { invoke_url = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1" }
   }
 
   mock_resource "aws_cloudwatch_log_group" {
@@ -65,10 +31,6 @@ variables {
 
 run "post_predict_is_a_lambda_proxy" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   assert {
     condition     = aws_api_gateway_resource.predict.path_part == "predict" && aws_api_gateway_method.predict.http_method == "POST"
@@ -89,10 +51,6 @@ run "post_predict_is_a_lambda_proxy" {
 run "invoke_permission_is_scoped_to_this_api" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   assert {
     condition     = aws_lambda_permission.api.source_arn == "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*/POST/predict"
     error_message = "The permission must name this API's execution ARN, POST and /predict only."
@@ -106,10 +64,6 @@ run "invoke_permission_is_scoped_to_this_api" {
 
 run "preflight_echoes_only_allowed_origins" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   assert {
     condition     = aws_api_gateway_integration.preflight.type == "MOCK"
@@ -145,10 +99,6 @@ run "preflight_echoes_only_allowed_origins" {
 run "any_origin_is_a_static_grant" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     allowed_origins = ["*"]
   }
@@ -166,10 +116,6 @@ run "any_origin_is_a_static_grant" {
 
 run "throttling_and_access_logs" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     throttling_rate_limit  = 7
@@ -206,10 +152,6 @@ run "throttling_and_access_logs" {
 run "same_definition_same_deployment" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   assert {
     condition     = aws_api_gateway_deployment.this.triggers["redeployment"] == run.throttling_and_access_logs.redeployment_trigger
     error_message = "An unchanged API definition must not trigger a new deployment."
@@ -218,10 +160,6 @@ run "same_definition_same_deployment" {
 
 run "deployment_follows_the_api_definition" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     allowed_origins = ["https://other.example.com"]
@@ -235,10 +173,6 @@ run "deployment_follows_the_api_definition" {
 
 run "creates_the_cloudwatch_role_when_asked" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     create_cloudwatch_role = true
@@ -258,10 +192,6 @@ run "creates_the_cloudwatch_role_when_asked" {
 run "rejects_origin_with_trailing_slash" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     allowed_origins = ["https://app.example.com/"]
   }
@@ -271,10 +201,6 @@ run "rejects_origin_with_trailing_slash" {
 
 run "rejects_zero_burst" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     throttling_burst_limit = 0
@@ -286,13 +212,40 @@ run "rejects_zero_burst" {
 run "rejects_invalid_stage_name" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     stage_name = "v1/prod"
   }
 
   expect_failures = [var.stage_name]
+}
+
+run "api_alarms_watch_5xx_and_p99_latency" {
+  command = plan
+
+  variables {
+    function_qualifier  = "live"
+    function_invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:imdb-sentiment-predict:live/invocations"
+    alarm_actions       = ["arn:aws:sns:us-east-1:123456789012:topic"]
+    alarm_thresholds    = { latency_p99_ms = 3000 }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["5xx"].alarm_name == "imdb-sentiment-5xx" && aws_cloudwatch_metric_alarm.this["5xx"].metric_name == "5XXError"
+    error_message = "The 5XX alarm is <name>-5xx on AWS/ApiGateway 5XXError."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["latency-p99"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.this["latency-p99"].threshold == 3000
+    error_message = "The latency alarm watches p99 against its threshold variable."
+  }
+
+  assert {
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : alarm.dimensions == tomap({ ApiName = "imdb-sentiment", Stage = "v1" }) && alarm.ok_actions == toset(var.alarm_actions)])
+    error_message = "API alarms watch this API's stage and notify on ALARM and OK."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api.qualifier == "live"
+    error_message = "The invoke permission must be granted on the alias API Gateway calls."
+  }
 }

@@ -1,9 +1,10 @@
-# Plan-level tests of modules/monitoring on a mocked AWS provider: the encrypted alarm topic, its
-# subscriptions and the dashboard.
+# Plan-level tests of this module on a mocked AWS provider: the encrypted alarm topic, its subscriptions
+# and the dashboard (paths relative to the module; the account comes from the shared terraform/tests/mocks/aws):
+#   terraform -chdir=terraform/modules/monitoring init -backend=false && terraform -chdir=terraform/modules/monitoring test
 
 mock_provider "aws" {
   override_during = plan
-  source          = "./tests/mocks/aws"
+  source          = "../../tests/mocks/aws"
 
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -39,10 +40,6 @@ variables {
 run "topic_is_encrypted_with_a_key_cloudwatch_may_use" {
   command = plan
 
-  module {
-    source = "./modules/monitoring"
-  }
-
   assert {
     condition     = aws_sns_topic.this[0].name == "imdb-sentiment-alarms" && aws_sns_topic.this[0].kms_master_key_id == aws_kms_key.topic[0].arn
     error_message = "The topic must be <name>-alarms, encrypted with its own customer managed key."
@@ -72,10 +69,6 @@ run "topic_is_encrypted_with_a_key_cloudwatch_may_use" {
 run "every_subscription_is_created_on_the_topic" {
   command = plan
 
-  module {
-    source = "./modules/monitoring"
-  }
-
   assert {
     condition     = length(aws_sns_topic_subscription.this) == 2
     error_message = "One subscription per entry of var.subscriptions."
@@ -94,10 +87,6 @@ run "every_subscription_is_created_on_the_topic" {
 
 run "dashboard_shows_every_layer_and_the_alarms" {
   command = plan
-
-  module {
-    source = "./modules/monitoring"
-  }
 
   assert {
     condition     = aws_cloudwatch_dashboard.this[0].dashboard_name == "imdb-sentiment"
@@ -121,10 +110,6 @@ run "dashboard_shows_every_layer_and_the_alarms" {
 run "topic_and_dashboard_are_optional" {
   command = plan
 
-  module {
-    source = "./modules/monitoring"
-  }
-
   variables {
     create_topic     = false
     create_dashboard = false
@@ -144,10 +129,6 @@ run "topic_and_dashboard_are_optional" {
 run "rejects_unknown_subscription_protocol" {
   command = plan
 
-  module {
-    source = "./modules/monitoring"
-  }
-
   variables {
     subscriptions = [{ protocol = "pager", endpoint = "x" }]
   }
@@ -157,10 +138,6 @@ run "rejects_unknown_subscription_protocol" {
 
 run "a_given_key_replaces_the_topics_own" {
   command = plan
-
-  module {
-    source = "./modules/monitoring"
-  }
 
   variables {
     kms_master_key_id = "arn:aws:kms:us-east-1:123456789012:key/shared"

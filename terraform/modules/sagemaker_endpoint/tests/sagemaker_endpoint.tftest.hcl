@@ -1,8 +1,10 @@
-# Plan-level tests of modules/sagemaker_endpoint on a mocked AWS provider.
+# Plan-level tests of this module on a mocked AWS provider (paths relative to the module; the account,
+# region and serving image come from the shared terraform/tests/mocks/aws):
+#   terraform -chdir=terraform/modules/sagemaker_endpoint init -backend=false && terraform -chdir=terraform/modules/sagemaker_endpoint test
 
 mock_provider "aws" {
   override_during = plan
-  source          = "./tests/mocks/aws"
+  source          = "../../tests/mocks/aws"
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-sagemaker" }
@@ -18,7 +20,7 @@ mock_provider "aws" {
 # The same mocks generating values at apply time, for the runs that apply and then plan again.
 mock_provider "aws" {
   alias  = "applying"
-  source = "./tests/mocks/aws"
+  source = "../../tests/mocks/aws"
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-sagemaker" }
@@ -39,10 +41,6 @@ variables {
 
 run "serverless_by_default" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   assert {
     condition     = one(aws_sagemaker_endpoint_configuration.this[0].production_variants).serverless_config[0].memory_size_in_mb == 2048
@@ -73,10 +71,6 @@ run "serverless_by_default" {
 run "serverless_settings_flow_through" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     serverless = {
       memory_size_in_mb = 3072
@@ -97,10 +91,6 @@ run "serverless_settings_flow_through" {
 
 run "real_time_with_autoscaling" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     endpoint_type = "real-time"
@@ -156,10 +146,6 @@ run "real_time_with_autoscaling" {
 run "model_serves_code_inference_py_from_the_prebuilt_image" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   assert {
     condition     = one(aws_sagemaker_model.this.primary_container).environment["SAGEMAKER_PROGRAM"] == "inference.py"
     error_message = "SAGEMAKER_PROGRAM must be inference.py."
@@ -189,10 +175,6 @@ run "model_serves_code_inference_py_from_the_prebuilt_image" {
 run "names_end_in_a_content_hash" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   assert {
     condition     = can(regex("^imdb-sentiment-[0-9a-f]{12}$", aws_sagemaker_model.this.name))
     error_message = "The model name must be <name>-<12 hex>."
@@ -212,10 +194,6 @@ run "names_end_in_a_content_hash" {
 run "a_new_artifact_renames_model_and_configuration" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     artifact_hash = "fedcba9876543210fedcba9876543210"
   }
@@ -233,10 +211,6 @@ run "a_new_artifact_renames_model_and_configuration" {
 
 run "execution_role_reads_only_its_model_object" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   assert {
     condition = one([
@@ -278,10 +252,6 @@ run "execution_role_reads_only_its_model_object" {
 run "role_reads_every_model_version_under_the_prefix" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     model_read_prefix_url = "s3://imdb-sentiment-models-0001/models/"
   }
@@ -298,10 +268,6 @@ run "role_reads_every_model_version_under_the_prefix" {
 run "rejects_model_outside_the_read_prefix" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     model_read_prefix_url = "s3://imdb-sentiment-models-0001/other/"
   }
@@ -311,10 +277,6 @@ run "rejects_model_outside_the_read_prefix" {
 
 run "data_capture_on_real_time" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     endpoint_type = "real-time"
@@ -341,10 +303,6 @@ run "data_capture_on_real_time" {
 run "rejects_data_capture_on_serverless" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     data_capture = {
       destination_s3_uri = "s3://imdb-sentiment-models-0001/data-capture"
@@ -356,10 +314,6 @@ run "rejects_data_capture_on_serverless" {
 
 run "rejects_unsupported_serverless_memory" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     serverless = {
@@ -373,10 +327,6 @@ run "rejects_unsupported_serverless_memory" {
 run "rejects_unknown_endpoint_type" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "async"
   }
@@ -386,10 +336,6 @@ run "rejects_unknown_endpoint_type" {
 
 run "rejects_max_below_initial_instances" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     endpoint_type = "real-time"
@@ -405,10 +351,6 @@ run "rejects_max_below_initial_instances" {
 run "rejects_model_data_url_outside_s3" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     model_data_url = "https://example.com/model.tar.gz"
   }
@@ -423,10 +365,6 @@ run "deployed_without_capture" {
     aws = aws.applying
   }
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "real-time"
   }
@@ -437,10 +375,6 @@ run "enabling_capture_replaces_the_configuration_with_capture" {
 
   providers = {
     aws = aws.applying
-  }
-
-  module {
-    source = "./modules/sagemaker_endpoint"
   }
 
   variables {
@@ -472,10 +406,6 @@ run "enabling_capture_replaces_the_configuration_with_capture" {
 
 run "real_time_defaults_support_autoscaling_and_blue_green_with_rollback" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     endpoint_type = "real-time"
@@ -517,10 +447,6 @@ run "real_time_defaults_support_autoscaling_and_blue_green_with_rollback" {
 run "canary_deployment" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "real-time"
     real_time     = { initial_instance_count = 2, max_instance_count = 4 }
@@ -551,10 +477,6 @@ run "canary_deployment" {
 run "linear_deployment_without_auto_rollback" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "real-time"
     deployment = {
@@ -577,10 +499,6 @@ run "linear_deployment_without_auto_rollback" {
 
 run "serverless_has_no_deployment_config_and_alarms_on_cold_starts" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     alarm_actions = ["arn:aws:sns:us-east-1:123456789012:imdb-sentiment-alarms"]
@@ -631,10 +549,6 @@ run "serverless_has_no_deployment_config_and_alarms_on_cold_starts" {
 run "alarms_can_be_turned_off" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "real-time"
     alarms        = { enabled = false }
@@ -649,10 +563,6 @@ run "alarms_can_be_turned_off" {
 run "rejects_burstable_instances_with_autoscaling" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "real-time"
     real_time     = { instance_type = "ml.t2.medium" }
@@ -663,10 +573,6 @@ run "rejects_burstable_instances_with_autoscaling" {
 
 run "burstable_instances_without_autoscaling" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     endpoint_type = "real-time"
@@ -682,10 +588,6 @@ run "burstable_instances_without_autoscaling" {
 run "rejects_unknown_traffic_routing" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     endpoint_type = "real-time"
     deployment    = { traffic_routing = "ROLLING" }
@@ -697,10 +599,6 @@ run "rejects_unknown_traffic_routing" {
 run "rejects_termination_wait_beyond_an_hour" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     deployment = { termination_wait_in_seconds = 3601 }
   }
@@ -710,10 +608,6 @@ run "rejects_termination_wait_beyond_an_hour" {
 
 run "rejects_alarm_period_cloudwatch_does_not_offer" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     alarms = { period_seconds = 45 }
@@ -726,10 +620,6 @@ run "rejects_alarm_period_cloudwatch_does_not_offer" {
 # second region (EntityAlreadyExists); a generated suffix cannot.
 run "execution_role_name_is_unique_per_deployment" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     name = "an-endpoint-name-of-forty-nine-characters-long-ok"
@@ -745,10 +635,6 @@ run "execution_role_name_is_unique_per_deployment" {
 run "rejects_an_image_tag_that_does_not_exist" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   variables {
     image_tag = "1.4-1-cpu-py3"
   }
@@ -758,10 +644,6 @@ run "rejects_an_image_tag_that_does_not_exist" {
 
 run "accepts_the_python_3_12_scikit_learn_image" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   variables {
     image_tag = "1.4-2-py312-cpu-py3"
@@ -776,10 +658,6 @@ run "accepts_the_python_3_12_scikit_learn_image" {
 run "rejects_serverless_where_sagemaker_has_none" {
   command = plan
 
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
   override_data {
     target = data.aws_region.current
     values = { name = "cn-north-1" }
@@ -790,10 +668,6 @@ run "rejects_serverless_where_sagemaker_has_none" {
 
 run "real_time_is_accepted_where_serverless_is_not" {
   command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
 
   override_data {
     target = data.aws_region.current
@@ -807,5 +681,17 @@ run "real_time_is_accepted_where_serverless_is_not" {
   assert {
     condition     = length(aws_sagemaker_endpoint_configuration.this[0].production_variants) == 1
     error_message = "The serverless region check must not block a real-time endpoint."
+  }
+}
+
+run "sagemaker_role_trusts_only_this_account" {
+  command = plan
+
+  assert {
+    condition = flatten([
+      for condition in one(data.aws_iam_policy_document.assume_role.statement).condition : tolist(condition.values)
+      if condition.test == "StringEquals" && condition.variable == "aws:SourceAccount"
+    ]) == ["123456789012"]
+    error_message = "Only SageMaker acting for this account may assume the endpoint's role."
   }
 }

@@ -1,9 +1,12 @@
-# Plan-level tests of who can call what (mocked AWS provider): API keys with usage plans, the keyless page
-# route, the optional WAF, reserved concurrency, the API Gateway logging role and every role's trust.
+# Plan-level tests of who can call the API (mocked AWS provider): API keys with usage plans, the keyless page
+# route, the optional WAF and the API Gateway logging role and its trust. The Lambda's and the endpoint's
+# trust are tested in their own modules. Paths are relative to the module; the account and the API Gateway
+# ids come from the shared terraform/tests/mocks/aws:
+#   terraform -chdir=terraform/modules/rest_api init -backend=false && terraform -chdir=terraform/modules/rest_api test
 
 mock_provider "aws" {
   override_during = plan
-  source          = "./tests/mocks/aws"
+  source          = "../../tests/mocks/aws"
 
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -15,57 +18,12 @@ mock_provider "aws" {
     defaults = { arn = "arn:aws:iam::123456789012:role/imdb-sentiment-role" }
   }
 
-  mock_resource "aws_api_gateway_rest_api" {
-    defaults = {
-      id               = "a1b2c3d4e5"
-      root_resource_id = "r00t00"
-      execution_arn    = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
-    }
-  }
-
-  mock_resource "aws_api_gateway_resource" {
-    defaults = { id = "res001", path = "/predict" }
-  }
-
-  # Fixed ids, so that the deployment trigger is known at plan time.
-  mock_resource "aws_api_gateway_method" {
-    defaults = { id = "method001" }
-  }
-
-  mock_resource "aws_api_gateway_integration" {
-    defaults = { id = "integration001" }
-  }
-
-  mock_resource "aws_api_gateway_method_response" {
-    defaults = { id = "methodresponse001" }
-  }
-
-  mock_resource "aws_api_gateway_integration_response" {
-    defaults = { id = "integrationresponse001" }
-  }
-
-  mock_resource "aws_api_gateway_gateway_response" {
-    defaults = { id = "response001" }
-  }
-
-  mock_resource "aws_api_gateway_stage" {
-    defaults = {
-      invoke_url = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1"
-      arn        = "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/v1"
-    }
-  }
-
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/imdb-sentiment/v1/access" }
-  }
-
-  mock_resource "aws_wafv2_web_acl" {
-    defaults = { arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/imdb-sentiment-api/0001" }
   }
 }
 
 variables {
-  # rest_api
   name                = "imdb-sentiment"
   function_name       = "imdb-sentiment-predict"
   function_invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:imdb-sentiment-predict/invocations"
@@ -74,10 +32,6 @@ variables {
 
 run "keyless_by_default" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   assert {
     condition     = aws_api_gateway_method.predict.api_key_required == false && length(aws_api_gateway_usage_plan.this) == 0
@@ -97,10 +51,6 @@ run "keyless_by_default" {
 
 run "api_keys_require_a_key_each_with_its_own_plan" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     api_keys = {
@@ -158,10 +108,6 @@ run "api_keys_require_a_key_each_with_its_own_plan" {
 run "page_gets_a_keyless_route_with_its_own_throttle" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     api_keys           = { partner = { rate_limit = 5, burst_limit = 10 } }
     page_route         = { rate_limit = 3, burst_limit = 6 }
@@ -216,10 +162,6 @@ run "page_gets_a_keyless_route_with_its_own_throttle" {
 run "page_route_takes_the_stage_throttle_unless_given_one" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     api_keys = { partner = { rate_limit = 5, burst_limit = 10 } }
   }
@@ -233,10 +175,6 @@ run "page_route_takes_the_stage_throttle_unless_given_one" {
 run "rejects_half_a_page_throttle" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     api_keys   = { partner = { rate_limit = 5, burst_limit = 10 } }
     page_route = { rate_limit = 3 }
@@ -247,10 +185,6 @@ run "rejects_half_a_page_throttle" {
 
 run "no_page_route_means_a_key_for_every_call" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     api_keys   = { partner = { rate_limit = 5, burst_limit = 10 } }
@@ -271,10 +205,6 @@ run "no_page_route_means_a_key_for_every_call" {
 run "rejects_a_key_faster_than_the_stage" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     throttling_rate_limit = 20
     api_keys              = { greedy = { rate_limit = 50, burst_limit = 10 } }
@@ -286,10 +216,6 @@ run "rejects_a_key_faster_than_the_stage" {
 run "rejects_an_unknown_quota_period" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     api_keys = { partner = { rate_limit = 5, burst_limit = 10, quota_limit = 100, quota_period = "HOUR" } }
   }
@@ -299,10 +225,6 @@ run "rejects_an_unknown_quota_period" {
 
 run "waf_rate_limits_each_ip_and_applies_the_common_rules" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     waf = { rate_limit_per_ip = 600, evaluation_window_sec = 120 }
@@ -356,10 +278,6 @@ run "waf_rate_limits_each_ip_and_applies_the_common_rules" {
 run "rejects_an_unsupported_waf_window" {
   command = plan
 
-  module {
-    source = "./modules/rest_api"
-  }
-
   variables {
     waf = { evaluation_window_sec = 90 }
   }
@@ -369,10 +287,6 @@ run "rejects_an_unsupported_waf_window" {
 
 run "logging_role_is_opt_in_writes_only_and_resets_on_destroy" {
   command = plan
-
-  module {
-    source = "./modules/rest_api"
-  }
 
   variables {
     create_cloudwatch_role = true
@@ -396,75 +310,5 @@ run "logging_role_is_opt_in_writes_only_and_resets_on_destroy" {
       if condition.test == "StringEquals" && condition.variable == "aws:SourceAccount"
     ]) == ["123456789012"]
     error_message = "Only API Gateway acting for this account may assume the logging role."
-  }
-}
-
-run "lambda_trust_and_bounded_concurrency" {
-  command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
-
-  variables {
-    function_name = "imdb-sentiment-predict"
-    zip_path      = "tests/fixtures/lambda_package.txt"
-    endpoint_name = "imdb-sentiment"
-    endpoint_arn  = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/imdb-sentiment"
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50
-    error_message = "Reserved concurrency is bounded by default (50, derived in the README)."
-  }
-
-  assert {
-    condition = flatten([
-      for condition in one(data.aws_iam_policy_document.assume_role.statement).condition : tolist(condition.values)
-      if condition.test == "StringEquals" && condition.variable == "aws:SourceAccount"
-    ]) == ["123456789012"]
-    error_message = "Only Lambda acting for this account may assume the function's role."
-  }
-}
-
-run "lambda_concurrency_can_be_left_unreserved" {
-  command = plan
-
-  module {
-    source = "./modules/inference_lambda"
-  }
-
-  variables {
-    function_name                  = "imdb-sentiment-predict"
-    zip_path                       = "tests/fixtures/lambda_package.txt"
-    endpoint_name                  = "imdb-sentiment"
-    endpoint_arn                   = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/imdb-sentiment"
-    reserved_concurrent_executions = -1
-  }
-
-  assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
-    error_message = "-1 must leave the function unreserved (accounts whose quota is too low to reserve)."
-  }
-}
-
-run "sagemaker_role_trusts_only_this_account" {
-  command = plan
-
-  module {
-    source = "./modules/sagemaker_endpoint"
-  }
-
-  variables {
-    model_data_url = "s3://imdb-sentiment-models-0001/models/0123456789abcdef/model.tar.gz"
-    artifact_hash  = "0123456789abcdef0123456789abcdef"
-  }
-
-  assert {
-    condition = flatten([
-      for condition in one(data.aws_iam_policy_document.assume_role.statement).condition : tolist(condition.values)
-      if condition.test == "StringEquals" && condition.variable == "aws:SourceAccount"
-    ]) == ["123456789012"]
-    error_message = "Only SageMaker acting for this account may assume the endpoint's role."
   }
 }
