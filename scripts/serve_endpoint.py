@@ -27,7 +27,6 @@ import importlib
 import json
 import logging
 import os
-import shutil
 import sys
 import tarfile
 import tempfile
@@ -43,6 +42,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from scripts.local_aws.local_aws_shared.model_error import MODEL_ERROR_STATUS, model_error_body
 from scripts.local_aws.local_aws_shared.private_directory import private_directory
+from training.atomic_directory import build_once
 
 LOGGER = logging.getLogger(__name__)
 # The content types the container hands to input_fn as text (sagemaker-containers' UTF8_TYPES).
@@ -60,28 +60,27 @@ def default_cache_root() -> Path:
 def resolve_model_dir(model: Path, cache_root: Path | None = None) -> Path:
     """An extracted model directory; a model.tar.gz is unpacked once into a cache keyed by its hash.
 
-    Extraction goes to a private directory renamed into place, so servers started together
-    never see a half-extracted model. The cache root must be private to this user.
+    The server imports the code it finds there, so a directory is trusted only once complete: the archive is
+    extracted into a private directory, marked complete last and renamed into place
+    (``<cache>/<hash>/model``, training.atomic_directory), so servers started together never see a
+    half-extracted model, and one left by a killed extraction (or an older, unmarked cache) is extracted
+    again. The cache root must be private to this user.
     """
     if model.is_dir():
         return model.resolve()
     if not model.is_file():
         raise SystemExit(f"model not found: {model} (run `make train` or pass --model)")
-    digest = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()
     try:
         root = private_directory(cache_root or default_cache_root(), "model cache")
     except PermissionError as error:
         raise SystemExit(str(error)) from error
-    target = root / digest
-    if not target.is_dir():
-        partial = Path(tempfile.mkdtemp(prefix=f"{digest}.", dir=root))
+
+    def fill(folder: Path) -> None:
         with tarfile.open(model, "r:*") as archive:
-            archive.extractall(partial, filter="data")
-        try:
-            partial.rename(target)
-        except OSError:  # another server extracted the same archive first
-            shutil.rmtree(partial)
-    return target
+            archive.extractall(folder / "model", filter="data")
+
+    return build_once(root / digest[:16], digest, fill) / "model"
 
 
 def load_inference_module(model_dir: Path, program: str) -> ModuleType:

@@ -175,6 +175,9 @@ module "batch_transform" {
   model_data_url  = local.model_data_url
   artifact_hash   = local.artifact_hash
   image_tag       = var.image_tag
+  # As the endpoint's: a policy naming the artifact's key would change (an IAM update, with its propagation
+  # delay) on every model rollout; the prefix of every uploaded version does not.
+  model_read_prefix_url = local.uploads_model ? module.model_store.model_prefix_s3_uri : null
 
   tags = local.tags
 }

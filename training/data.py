@@ -6,18 +6,17 @@ project (``../shared/data``), verified by sha256 and extracted once into an igno
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
-import shutil
 import tarfile
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm.auto import tqdm
+
+from training.atomic_directory import build_once
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +30,6 @@ KNOWN_SHA256 = {
     "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe": "aclImdb_v1.tar.gz",
 }
 SPLIT_SIZE = 25_000
-# Holds the archive's sha256; written last, so a folder holding it is complete.
-COMPLETE_MARKER = ".complete"
 
 
 class DataError(Exception):
@@ -92,61 +89,20 @@ def verify_archive(archive: Path) -> str:
 def extract(archive: Path, cache_dir: Path = DEFAULT_CACHE) -> Path:
     """Extract the labelled reviews once into ``cache_dir/<sha256[:16]>/aclImdb`` and return that folder.
 
-    Trainings started together on a fresh cache must never read a half-written folder, so each process
-    extracts into a private temporary directory beside the target, writes the archive's sha256 into
-    ``COMPLETE_MARKER`` last and renames the directory into place. A process that loses the race
-    keeps the winner's folder and discards its own; an interrupted extraction leaves no target behind.
+    Trainings started together on a fresh cache must never read a half-written folder, so the folder is
+    built and published whole (atomic_directory.build_once): a process that loses the race keeps the
+    winner's folder and discards its own; an interrupted extraction leaves no target behind.
     """
     digest = verify_archive(archive)
-    target = cache_dir / digest[:16]
-    if _is_complete(target, digest):
-        return target / "aclImdb"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{digest[:16]}.partial-", dir=cache_dir))
-    try:
+
+    def fill(folder: Path) -> None:
         with tarfile.open(archive, "r:gz") as tar:
             members = [m for m in tar if m.isfile() and _is_labelled_review(m.name)]
             for member in tqdm(members, desc="extract IMDB", unit="file"):
-                tar.extract(member, partial, filter="data")
-        (partial / COMPLETE_MARKER).write_text(digest, encoding="utf-8")
-        _publish(partial, target, digest)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)  # gone already once renamed into place
-    return target / "aclImdb"
+                tar.extract(member, folder, filter="data")
 
-
-def _is_complete(folder: Path, digest: str) -> bool:
-    try:
-        return (folder / COMPLETE_MARKER).read_text(encoding="utf-8") == digest
-    except OSError:
-        return False
-
-
-def _publish(partial: Path, target: Path, digest: str) -> None:
-    """Rename ``partial`` to ``target`` unless another process already published a complete folder there.
-
-    A target without a matching marker (left by an older, non-atomic extraction) is moved aside and replaced
-    under an exclusive lock, re-checked under it, so a complete folder that others read is never moved.
-    """
-    try:
-        partial.rename(target)
-        return
-    except OSError:  # the target exists: a winner's complete folder, or a stale one
-        if _is_complete(target, digest):
-            return
-    with (target.parent / f".{target.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if _is_complete(target, digest):
-            return
-        stale = Path(tempfile.mkdtemp(prefix=f".{target.name}.stale-", dir=target.parent))
-        if target.exists():
-            target.rename(stale / target.name)
-        try:
-            partial.rename(target)
-        except OSError:  # a lock-free winner published between the move and this rename
-            if not _is_complete(target, digest):
-                raise
-        shutil.rmtree(stale, ignore_errors=True)
+    return build_once(cache_dir / digest[:16], digest, fill) / "aclImdb"
 
 
 def _is_labelled_review(name: str) -> bool:

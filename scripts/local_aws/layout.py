@@ -77,6 +77,16 @@ class Layout:
         return self.state / "local.tfvars.json"
 
     @property
+    def saved_plan(self) -> Path:
+        """A plan saved by ``stack.plan``, applied as is by ``stack.apply_plan``."""
+        return self.state / "saved.tfplan"
+
+    @property
+    def planned_tfvars(self) -> Path:
+        """The saved plan's variables: they become ``tfvars`` only once that plan is applied."""
+        return self.state / "planned.tfvars.json"
+
+    @property
     def sagemaker_emulation(self) -> Path:
         """Durations of the emulated SageMaker (update, rollback, delete), re-read by the plugin on each call."""
         return self.state / "sagemaker-emulation.json"

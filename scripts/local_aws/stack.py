@@ -140,6 +140,34 @@ def apply(layout: Layout, variables: dict[str, Any], output: IO[str] | None = No
     return _deploy(layout, {**json.loads(layout.tfvars.read_text()), **variables}, output, init)
 
 
+def plan(layout: Layout, variables: dict[str, Any], output: IO[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Plan the running stack with some variables changed, saved for ``apply_plan``: what it would change.
+
+    The answer maps each resource address the plan acts on to its actions (``("update",)``,
+    ``("create", "delete")`` for a replacement); resources left as they are do not appear. No init, as
+    ``apply(init=False)``. The stack's own variables stay as they are until the plan is applied.
+    """
+    terraform = Terraform(layout, output)
+    terraform.write_variables({**json.loads(layout.tfvars.read_text()), **variables}, layout.planned_tfvars)
+    shown = terraform.plan(layout.saved_plan, layout.planned_tfvars)
+    return {
+        change["address"]: tuple(change["change"]["actions"])
+        for change in shown.get("resource_changes", [])
+        if change["change"]["actions"] not in (["no-op"], ["read"])
+    }
+
+
+def apply_plan(layout: Layout, output: IO[str] | None = None) -> StackInfo:
+    """Apply the plan ``plan`` saved, exactly as it was shown; its variables become the stack's."""
+    terraform = Terraform(layout, output)
+    terraform.apply_plan(layout.saved_plan)
+    layout.planned_tfvars.replace(layout.tfvars)
+    layout.saved_plan.unlink()
+    info = StackInfo.from_outputs(layout, terraform.outputs())
+    info.save(layout.stack_file)
+    return info
+
+
 def _deploy(layout: Layout, variables: dict[str, Any], output: IO[str] | None, init: bool = True) -> StackInfo:
     """Write the variables, init and apply the root, and save its outputs for ``status`` and the tests."""
     terraform = Terraform(layout, output)

@@ -114,18 +114,29 @@ class Terraform:
             text=True,
         )
 
-    def write_variables(self, variables: dict[str, Any]) -> None:
-        self.layout.state.mkdir(parents=True, exist_ok=True)
-        self.layout.tfvars.write_text(json.dumps(variables, indent=2, sort_keys=True) + "\n")
+    def write_variables(self, variables: dict[str, Any], path: Path | None = None) -> None:
+        path = path or self.layout.tfvars
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(variables, indent=2, sort_keys=True) + "\n")
 
-    def _state_args(self) -> list[str]:
-        return [f"-state={self.layout.terraform_state}", f"-var-file={self.layout.tfvars}"]
+    def _state_args(self, variables: Path | None = None) -> list[str]:
+        return [f"-state={self.layout.terraform_state}", f"-var-file={variables or self.layout.tfvars}"]
 
     def init(self) -> None:
         self.run("init", "-input=false", "-no-color")
 
     def apply(self) -> None:
         self.run("apply", "-auto-approve", "-input=false", "-no-color", *self._state_args())
+
+    def plan(self, plan_file: Path, variables: Path) -> dict[str, Any]:
+        """Save a plan with these variables to ``plan_file``; the plan as ``terraform show -json`` gives it."""
+        self.run("plan", "-input=false", "-no-color", f"-out={plan_file}", *self._state_args(variables))
+        shown = self.run("show", "-json", "-no-color", str(plan_file), capture=True)
+        return json.loads(shown.stdout)
+
+    def apply_plan(self, plan_file: Path) -> None:
+        """Apply exactly a saved plan (Terraform refuses one whose state has moved on since)."""
+        self.run("apply", "-input=false", "-no-color", f"-state={self.layout.terraform_state}", str(plan_file))
 
     def plan_has_changes(self) -> bool:
         """``terraform plan -detailed-exitcode``: False when the deployment matches the configuration."""

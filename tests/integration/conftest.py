@@ -80,6 +80,16 @@ class LocalStack:
         with self.terraform_log.open("a") as log:
             self.info = stack.apply(self.layout, variables, output=log, init=False)
 
+    def plan(self, **variables: Any) -> dict[str, tuple[str, ...]]:
+        """Plan a re-apply with some variables changed, saved for ``apply_plan``: the actions by resource address."""
+        with self.terraform_log.open("a") as log:
+            return stack.plan(self.layout, variables, output=log)
+
+    def apply_plan(self) -> None:
+        """Apply the plan ``plan`` saved, nothing else (no second plan that could differ from the one checked)."""
+        with self.terraform_log.open("a") as log:
+            self.info = stack.apply_plan(self.layout, output=log)
+
     def slow_sagemaker(self, **seconds: float):
         """A context manager: the emulated SageMaker takes these durations while it is open (no restart).
 

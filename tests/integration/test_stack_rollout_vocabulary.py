@@ -1,11 +1,12 @@
 """A new model with another vocabulary, and its Lambda, rolled out and back under continuous traffic.
 
-Each `terraform apply` changes model, endpoint configuration and Lambda package together; the emulated
-SageMaker takes ``UPDATE_SECONDS`` to update the endpoint (the old model serves meanwhile, as on AWS), and
-Terraform updates the Lambda only after that. So for a while the endpoint serves one vocabulary and the
-Lambda ships the other: forward, the new endpoint meets the old Lambda; back, the old (restored) endpoint
-meets the new Lambda. Every answer must still be a 200 whose score is the answering model's own score for
-that review, computed here with that model's own inference.py.
+Each `terraform apply` changes model, endpoint configuration and Lambda package together, and nothing else
+(its saved plan is checked before it is applied); the emulated SageMaker takes ``UPDATE_SECONDS`` to update
+the endpoint (the old model serves meanwhile, as on AWS), and Terraform updates the Lambda only after that.
+So for a while the endpoint serves one vocabulary and the Lambda ships the other: forward, the new endpoint
+meets the old Lambda; back, the old (restored) endpoint meets the new Lambda. Every answer must still be a
+200 whose score is the answering model's own score for that review, computed here with that model's own
+inference.py.
 """
 
 from __future__ import annotations
@@ -24,6 +25,20 @@ pytestmark = pytest.mark.integration
 CLIENTS = 4
 UPDATE_SECONDS = 20  # the endpoint update's emulated duration: the window is real, not a race
 LOGS_TIMEOUT_SECONDS = 30  # LocalStack stores Lambda logs asynchronously
+
+# All that a rollout of another model and vocabulary may change: the artifact and the models made from it
+# (the endpoint's and Batch Transform's), the endpoint configuration, the endpoint's configuration name,
+# and the Lambda (its zip carries the vocabulary) with its alias. An alarm, a role policy or anything else
+# updated on the way would be noise at best, and at worst the alarms the deployment guardrails watch.
+ROLLOUT_CHANGES = {
+    "module.model_store.aws_s3_object.model[0]": ("create", "delete"),
+    "module.endpoint.aws_sagemaker_model.this": ("create", "delete"),
+    "module.endpoint.aws_sagemaker_endpoint_configuration.this[0]": ("create", "delete"),
+    "module.endpoint.aws_sagemaker_endpoint.this": ("update",),
+    "module.batch_transform[0].aws_sagemaker_model.this": ("create", "delete"),
+    "module.inference_lambda.aws_lambda_function.this": ("update",),
+    "module.inference_lambda.aws_lambda_alias.this": ("update",),
+}
 
 
 def test_vocabulary_change_gives_every_client_its_models_own_answer(
@@ -44,8 +59,10 @@ def test_vocabulary_change_gives_every_client_its_models_own_answer(
         Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic,
     ):
         for model, package in ((new_tar, new_zip), (local_stack.model_tar, local_stack.lambda_zip)):
+            planned = local_stack.plan(model_artifact_path=str(model), lambda_zip_path=str(package))
+            assert planned == ROLLOUT_CHANGES, f"the rollout changes more or less than its own resources: {planned}"
             began = time.monotonic()
-            local_stack.apply(model_artifact_path=str(model), lambda_zip_path=str(package))
+            local_stack.apply_plan()
             applies.append(time.monotonic() - began)
             settle(traffic)
 

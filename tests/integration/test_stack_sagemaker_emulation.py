@@ -115,6 +115,23 @@ def test_update_answers_at_once_and_takes_the_set_time_while_the_old_fleet_serve
     assert len(after) == 1 and set(after) != set(before), (before, after)
 
 
+def test_the_deployment_configuration_given_is_described_back(local_stack, probe) -> None:
+    """As AWS, ``LastDeploymentConfig``: the aws provider reads guardrails from it, and without it every plan
+    of a real-time endpoint with auto-rollback alarms replaced the endpoint (the setting forces a new one)."""
+    sagemaker = local_stack.client("sagemaker")
+    assert "LastDeploymentConfig" not in sagemaker.describe_endpoint(EndpointName=probe)  # none given yet
+    deployment = {
+        "BlueGreenUpdatePolicy": {
+            "TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 0},
+            "TerminationWaitInSeconds": 0,
+        },
+        "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": f"{PROBE}-Invocation5XXErrors"}]},
+    }
+    sagemaker.update_endpoint(EndpointName=probe, EndpointConfigName=f"{PROBE}-good", DeploymentConfig=deployment)
+    wait_for_status(sagemaker, probe, "InService")
+    assert sagemaker.describe_endpoint(EndpointName=probe)["LastDeploymentConfig"] == deployment
+
+
 def test_failed_update_rolls_back_to_the_old_configuration_with_a_failure_reason(local_stack, probe) -> None:
     sagemaker, runtime = local_stack.client("sagemaker"), local_stack.client("sagemaker-runtime")
     role = sagemaker.describe_model(ModelName=local_stack.info.model_name)["ExecutionRoleArn"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from training import data
+from training import atomic_directory, data
 
 REVIEWS = {
     f"aclImdb/{split}/{label}/{n}_{7 if label == 'pos' else 2}.txt": f"{split} {label} review {n}"
@@ -48,7 +48,7 @@ def test_extracts_only_the_labelled_reviews_and_marks_the_folder_complete_last(a
     digest = data.sha256_of(archive)
     assert folder == cache / digest[:16] / "aclImdb"
     assert extracted_files(folder) == REVIEWS
-    assert (folder.parent / data.COMPLETE_MARKER).read_text() == digest
+    assert (folder.parent / atomic_directory.COMPLETE_MARKER).read_text() == digest
     assert leftovers(cache) == []
     assert data.load_split(folder, "test", limit=5).labels == [0] * 5 + [1] * 5
 
@@ -81,7 +81,7 @@ def test_a_stale_folder_from_a_killed_non_atomic_run_is_replaced(archive: Path, 
     stale = cache / data.sha256_of(archive)[:16]
     (stale / "aclImdb" / "train" / "pos").mkdir(parents=True)
     (stale / "aclImdb" / "train" / "pos" / "0_7.txt").write_text("train pos rev")  # cut short
-    (stale / data.COMPLETE_MARKER).touch()  # the old marker: empty, written even after a concurrent wipe
+    (stale / atomic_directory.COMPLETE_MARKER).touch()  # the old marker: empty, written even after a concurrent wipe
     assert extracted_files(data.extract(archive, cache)) == REVIEWS
     assert leftovers(cache) == []
 
@@ -90,15 +90,15 @@ def test_the_loser_of_the_race_uses_the_winners_complete_folder(
     archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache"
-    real_publish = data._publish
+    real_publish = atomic_directory._publish
 
     def winner_first(partial: Path, target: Path, digest: str) -> None:
-        monkeypatch.setattr(data, "_publish", real_publish)
+        monkeypatch.setattr(atomic_directory, "_publish", real_publish)
         winner = data.extract(archive, cache)  # another training finishes between our check and our rename
         (winner / "winner").write_text("kept")
         real_publish(partial, target, digest)
 
-    monkeypatch.setattr(data, "_publish", winner_first)
+    monkeypatch.setattr(atomic_directory, "_publish", winner_first)
     folder = data.extract(archive, cache)
     assert (folder / "winner").read_text() == "kept"
     assert extracted_files(folder) == {**REVIEWS, "aclImdb/winner": "kept"}

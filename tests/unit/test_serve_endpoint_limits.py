@@ -1,8 +1,10 @@
 """serve_endpoint.py: a request over the payload limit is a 413 before it is read, and a model.tar.gz is
-only extracted into (and served from) a cache directory private to the user."""
+only extracted into (and served from) a cache directory private to the user, and only once complete."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import stat
 import tarfile
@@ -51,7 +53,7 @@ def test_the_default_cache_is_per_user_and_private(tiny_model_tar, monkeypatch, 
     monkeypatch.setattr(serve_endpoint.tempfile, "gettempdir", lambda: str(tmp_path))
     model_dir = resolve_model_dir(tiny_model_tar)
     root = tmp_path / f"imdb-sentiment-endpoint-{os.getuid()}"
-    assert model_dir.parent == root and (model_dir / "code" / "inference.py").is_file()
+    assert model_dir.parent.parent == root and (model_dir / "code" / "inference.py").is_file()
     info = os.lstat(root)
     assert stat.S_IMODE(info.st_mode) == 0o700 and info.st_uid == os.getuid()
 
@@ -70,3 +72,41 @@ def test_a_cache_directory_others_could_write_ends_the_command_unused(tiny_model
     with pytest.raises(SystemExit, match=f"^model cache {cache} .*(refusing|open to other users)"):
         resolve_model_dir(tiny_model_tar, cache)
     assert not any(p.name.endswith("inference.py") for p in tmp_path.rglob("*"))
+
+
+def model_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_extraction_cut_short_leaves_nothing_to_trust_and_the_next_start_completes_it(
+    tiny_model_tar, tiny_model_dir, tmp_path, monkeypatch
+):
+    """The disk fills up after the first file: neither a model directory nor a partial one remains."""
+    cache = tmp_path / "cache"
+    real_extractall = tarfile.TarFile.extractall
+
+    def disk_full_after_one_file(self, path, *args, filter=None, **kwargs):
+        self.extract(next(m for m in self.getmembers() if m.isfile()), path, filter=filter)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tarfile.TarFile, "extractall", disk_full_after_one_file)
+    with pytest.raises(OSError, match="No space left"):
+        resolve_model_dir(tiny_model_tar, cache)
+    assert list(cache.iterdir()) == []
+
+    monkeypatch.setattr(tarfile.TarFile, "extractall", real_extractall)
+    assert model_files(resolve_model_dir(tiny_model_tar, cache)) == model_files(tiny_model_dir)
+
+
+def test_a_partial_directory_without_the_completion_mark_is_extracted_again(tiny_model_tar, tiny_model_dir, tmp_path):
+    """What a killed non-atomic extraction (or an older cache) left: its files are never served."""
+    cache = tmp_path / "cache"
+    digest = hashlib.sha256(tiny_model_tar.read_bytes()).hexdigest()
+    left = cache / digest[:16] / "model" / "code"
+    left.mkdir(parents=True)
+    (left / "inference.py").write_text("raise SystemExit('the half-written code was imported')\n")
+    cache.chmod(0o700)
+    model_dir = resolve_model_dir(tiny_model_tar, cache)
+    assert model_dir == cache / digest[:16] / "model"
+    assert model_files(model_dir) == model_files(tiny_model_dir)
+    assert sorted(p.name for p in cache.iterdir()) == [f".{digest[:16]}.lock", digest[:16]]  # nothing stale kept

@@ -84,7 +84,7 @@ class SagemakerProvider(ServiceLifecycleHook):
             DeleteEndpoint=self.delete_endpoint,
             DescribeModel=_moto_without_empty_fields,
             DescribeEndpointConfig=_moto_without_empty_fields,
-            DescribeEndpoint=_moto_without_empty_fields,
+            DescribeEndpoint=_describe_endpoint,
         )
         table.update(transform_jobs.dispatch_entries())
         return table
@@ -101,6 +101,7 @@ class SagemakerProvider(ServiceLifecycleHook):
         plan = _plan(backend, request["EndpointConfigName"])
         response = call_moto(context)
         backend.endpoints[name].endpoint_status = "Creating"
+        backend.endpoints[name].last_deployment_config = request.get("DeploymentConfig")
         FLEETS.deploy(context.account_id, context.region, name, plan, creating=True)
         return response
 
@@ -113,6 +114,8 @@ class SagemakerProvider(ServiceLifecycleHook):
         plan = _plan(backend, request["EndpointConfigName"])
         endpoint.endpoint_status = "Updating"
         endpoint.failure_reason = None
+        if request.get("DeploymentConfig"):
+            endpoint.last_deployment_config = request["DeploymentConfig"]
         FLEETS.deploy(context.account_id, context.region, name, plan, creating=False)
         return {"EndpointArn": endpoint.arn}
 
@@ -152,6 +155,21 @@ def _moto_without_empty_fields(context: RequestContext, request: dict[str, Any])
     for key in EMPTY_DESCRIBED_FIELDS:
         if key in response and not response[key]:
             del response[key]
+    return response
+
+
+def _describe_endpoint(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
+    """moto keeps no deployment configuration; AWS describes the last one given as ``LastDeploymentConfig``.
+
+    The aws provider reads an endpoint's ``deployment_config`` from it, and a missing
+    ``auto_rollback_configuration`` forces a new endpoint: without it every plan would replace a real-time
+    endpoint with guardrails (delete, then create under the same name).
+    """
+    response = _moto_without_empty_fields(context, request)
+    endpoint = sagemaker_backend(context.account_id, context.region).endpoints.get(request["EndpointName"])
+    deployment = getattr(endpoint, "last_deployment_config", None)
+    if deployment:
+        response["LastDeploymentConfig"] = deployment
     return response
 
 

@@ -5,7 +5,10 @@ locals {
   bucket_arn = "arn:${local.partition}:s3:::${var.bucket_name}"
 
   model_location = regex("^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", var.model_data_url)
-  model_read_arn = "arn:${local.partition}:s3:::${local.model_location.bucket}/${local.model_location.key}"
+  model_read_arn = (var.model_read_prefix_url == null
+    ? "arn:${local.partition}:s3:::${local.model_location.bucket}/${local.model_location.key}"
+    : "arn:${local.partition}:s3:::${trimprefix(var.model_read_prefix_url, "s3://")}*"
+  )
 
   environment = {
     # The scikit-learn serving container imports code/inference.py from the extracted model.tar.gz.

@@ -66,6 +66,22 @@ variable "model_data_url" {
   }
 }
 
+variable "model_read_prefix_url" {
+  description = "s3:// prefix holding every version of the model (e.g. s3://bucket/models/). When set, the role may read all objects under it, so its policy stays the same when a new model rolls out (and a job of the previous model can still start); null allows only model_data_url."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.model_read_prefix_url == null ? true : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([^*]+/)?$", var.model_read_prefix_url))
+    error_message = "model_read_prefix_url must be null or an s3://bucket/ or s3://bucket/prefix/ URI ending in \"/\" (no wildcard)."
+  }
+
+  validation {
+    condition     = var.model_read_prefix_url == null ? true : startswith(var.model_data_url, coalesce(var.model_read_prefix_url, "-"))
+    error_message = "model_data_url must lie under model_read_prefix_url."
+  }
+}
+
 variable "artifact_hash" {
   description = "Hex digest identifying the model artifact; a new value creates a new model (<name>-batch-<hash>)."
   type        = string

@@ -55,6 +55,31 @@ run "own_model_with_its_own_role_in_this_account_only" {
   }
 }
 
+run "role_reads_every_model_version_under_the_prefix" {
+  command = plan
+
+  variables {
+    model_read_prefix_url = "s3://imdb-sentiment-models-0001/models/"
+  }
+
+  assert {
+    condition = one([
+      for s in data.aws_iam_policy_document.execution.statement : s.resources if s.sid == "ReadModelArtifact"
+    ]) == toset(["arn:aws:s3:::imdb-sentiment-models-0001/models/*"])
+    error_message = "with a model prefix the role may read exactly the objects under it (the same policy for every model version)"
+  }
+}
+
+run "rejects_model_outside_the_read_prefix" {
+  command = plan
+
+  variables {
+    model_read_prefix_url = "s3://imdb-sentiment-models-0001/other/"
+  }
+
+  expect_failures = [var.model_read_prefix_url]
+}
+
 run "reads_input_and_model_writes_only_output" {
   command = plan
 
