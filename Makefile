@@ -26,7 +26,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
 endif
 endif
-.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-transform bench-rollout
+.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -90,13 +90,17 @@ bench-transform: up ## emulated Batch Transform job over the 25,000 test reviews
 bench-stack: up ## 2,000 requests at concurrency 8 through the local stack: p50/p99, errors, time shares
 	$(PY) -m scripts.local_aws.bench --requests 2000 --concurrency 8
 
-test: lint $(REMOTE_STAMP) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
+browser: ## Debian's Chromium for the browser tests: installed if missing and possible (root or sudo), else the command to run
+	$(PYTHON) scripts/ensure_browser.py
+
+# `browser` first: a machine without Chromium stops here, in seconds, not after the long tests.
+test: browser lint $(REMOTE_STAMP) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
 	$(PY) -m pytest --durations=25 $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
 
 test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 	$(PY) -m pytest -m "not integration and not browser" $(PYTEST_ARGS)
 
-test-browser: $(STAMP) ## browser tests (Debian chromium + Playwright)
+test-browser: browser $(STAMP) ## browser tests (Debian chromium + Playwright)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 fuzz: $(STAMP) ## property tests (marker fuzz) with the thorough hypothesis profile: >= 10,000 examples each

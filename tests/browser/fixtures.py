@@ -10,6 +10,7 @@ test in tests/integration/ (beside the local stack fixture) share one browser.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from tests.conftest import ROOT, free_port
 WEB = ROOT / "web"
 PAGE_FILES = ("index.html", "app.js", "style.css", "favicon.svg")
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")  # as scripts/ensure_browser.py
 # Without the networking flags Chromium keeps dialling Google's hosts, which this machine refuses.
 CHROMIUM_ARGS = [
     "--headless",
@@ -75,7 +76,7 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """The system Chromium, headless; a missing browser is a failure with the install command, not a skip."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (Playwright's own download cannot work)")
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs it (Playwright's own download cannot work)")
     instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield instance
     instance.close()
