@@ -83,6 +83,8 @@ def encode_text_request(texts: Sequence[str], explain: bool) -> bytes:
     A lone surrogate (a caller may send ``\\ud800`` in JSON; UTF-8 has no encoding for it) leaves as the
     same six-character escape it arrived as, so the endpoint tokenises exactly the string the Lambda
     holds: the tokeniser reads it as a separator, like punctuation, and the label is the vector route's.
+    (``json`` joins an escaped pair into one character, so the Lambda never holds a high surrogate right
+    before a low one, and each escape reads back alone.)
     """
     payload = {"instances": [{"text": text} for text in texts], "explain": explain}
     document = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
