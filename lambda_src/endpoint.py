@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -38,6 +39,7 @@ RETRY_AFTER_ROLLOUT = 30
 _THROTTLED = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "ModelNotReadyException"})
 _UNAVAILABLE = frozenset({"ServiceUnavailable", "InternalDependencyException"})
 MAX_EXPLANATION_TERMS = 50
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,15 @@ def encode_text_request(texts: Sequence[str], explain: bool) -> bytes:
     """The raw reviews, for the endpoint to tokenise with its own vocabulary (no index crosses vocabularies).
 
     UTF-8 rather than ``\\u`` escapes, so the body stays within the API's own 1 MiB limit plus a little.
+    A lone surrogate (a caller may send ``\\ud800`` in JSON; UTF-8 has no encoding for it) leaves as the
+    same six-character escape it arrived as, so the endpoint tokenises exactly the string the Lambda
+    holds: the tokeniser reads it as a separator, like punctuation, and the label is the vector route's.
+    (``json`` joins an escaped pair into one character, so the Lambda never holds a high surrogate right
+    before a low one, and each escape reads back alone.)
     """
     payload = {"instances": [{"text": text} for text in texts], "explain": explain}
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    document = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", document).encode()
 
 
 def _invalid_answer(detail: str) -> ApiError:

@@ -126,6 +126,21 @@ def test_text_request_keeps_utf8_and_explain():
     assert json.loads(body) == {"instances": [{"text": "très bon"}, {"text": "b"}], "explain": True}
 
 
+def test_text_request_sends_a_lone_surrogate_as_the_escape_it_arrived_as():
+    """``{"review":"great film \\ud800"}`` was a 500 on the text route: UTF-8 has no spelling for a lone surrogate."""
+    review = json.loads('{"review":"great film \\ud800"}')["review"]
+    body = encode_text_request([review], explain=False)
+    assert body == b'{"instances":[{"text":"great film \\ud800"}],"explain":false}'
+
+
+@pytest.mark.parametrize("review", ["\udfff", "gr\u00e8at\udc00film", "\ud800\ud800 bon", "\U0001f600 \ud83d"])
+def test_text_request_carries_every_string_the_lambda_can_hold(review):
+    """The endpoint reads back exactly the string the vector route would have tokenised; the rest stays UTF-8."""
+    body = encode_text_request([review, "b"], explain=True)
+    assert json.loads(body.decode("utf-8")) == {"instances": [{"text": review}, {"text": "b"}], "explain": True}
+    assert all(char.encode() in body for char in review if not "\ud800" <= char <= "\udfff")
+
+
 def test_default_timeouts_answer_before_api_gateway_gives_up():
     assert Settings(endpoint_name="e").worst_case_seconds < 29
 

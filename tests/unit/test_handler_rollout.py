@@ -149,6 +149,23 @@ def test_no_known_words_is_decided_by_the_answering_models_vocabulary(
     assert '"reviews"[1]' in body["message"]
 
 
+@pytest.mark.parametrize(("ships", "serves"), [("new", "new"), ("old", "new")], ids=["vectors", "text"])
+def test_a_lone_surrogate_is_a_separator_on_either_route(
+    make_handler, models, load_event, lambda_context, ships, serves
+) -> None:
+    """``{"review":"great film \\ud800"}`` was a 500 on the text route. The tokeniser reads a lone surrogate as it
+    reads punctuation, so both routes answer as for "great film"; a review of nothing else has no known words."""
+    handler = lambda_with(make_handler, models, ships, serves)
+    event = load_event("rest_post_json")
+    event["body"] = '{"review":"great film \\ud800"}'  # exactly what the caller sends: an escape, ASCII bytes
+    response = handler.lambda_handler(event, lambda_context)
+    assert response["statusCode"] == 200, response["body"]
+    assert json.loads(response["body"])["score"] == own_score(models["new"], "great film")
+    assert handler.ENDPOINT.sent_text()[-1] is (ships != serves)
+    status, body, _ = classify(handler, load_event, lambda_context, {"reviews": ["good\udc00plot", "\ud800 \udfff"]})
+    assert (status, body["error"]) == (422, "no_known_words") and '"reviews"[1]' in body["message"]
+
+
 def test_request_line_carries_embedded_metrics(make_handler, models, load_event, lambda_context) -> None:
     handler = lambda_with(make_handler, models, "old", "new", AWS_LAMBDA_FUNCTION_NAME="fn", METRICS_NAMESPACE="Ns")
     _, _, logs = classify(handler, load_event, lambda_context, {"review": "good film"})
