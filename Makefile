@@ -23,7 +23,7 @@ TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terra
 # `make score` needs both paths; checked before its prerequisites (which may train) run.
 ifneq ($(filter score,$(MAKECMDGOALS)),)
 ifeq ($(and $(INPUT),$(OUTPUT)),)
-$(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
+$(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict --overwrite"])
 endif
 endif
 .PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout
@@ -62,7 +62,7 @@ package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.z
 serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on :8080
 	$(PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
 
-score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS=--explain]
+score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS="--explain --overwrite"]
 	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
 
 score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=reviews.jsonl|.csv|folder|s3://... [OUTPUT=scores.jsonl] [ARGS="--instance-count 2 --dry-run"]

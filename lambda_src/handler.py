@@ -28,8 +28,9 @@ from lambda_src.endpoint import (
 from lambda_src.errors import ApiError, Response, internal_error
 from lambda_src.http_event import HttpEvent
 from lambda_src.json_log import json_logger
+from lambda_src.limits import MAX_REVIEW_WORDS
 from lambda_src.metrics import metric_fields
-from lambda_src.review_request import MAX_REVIEW_WORDS, ReviewRequest, parse_review_request
+from lambda_src.review_request import ReviewRequest, parse_review_request
 from lambda_src.settings import Settings
 from lambda_src.tokenizer import SparseVector, TooManyWordsError, Vocabulary
 from lambda_src.vocabulary_route import VocabularyRoute

@@ -2,10 +2,10 @@
 
 Limits (documented in the README):
 - ``MAX_BATCH`` reviews per request; a bigger batch is 413 ``batch_too_large``.
-- ``MAX_REVIEW_CHARS`` characters per review (the longest IMDB review has about 13,700),
-  and ``MAX_NORMALIZED_CHARS`` once Unicode-normalised (U+FDFA alone becomes 18 characters),
-  checked before tokenising, and ``MAX_REVIEW_WORDS`` words (the longest IMDB review has 2,512),
-  checked before n-grams are built; a longer one is 413 ``review_too_long``.
+- ``MAX_REVIEW_CHARS`` characters per review and ``MAX_NORMALIZED_CHARS`` once Unicode-normalised,
+  checked before tokenising, and ``MAX_REVIEW_WORDS`` words, checked before n-grams are built; a longer
+  one is 413 ``review_too_long``. These three are ``lambda_src.limits``', shared with the endpoint and
+  ``make score``.
 - ``MAX_BODY_BYTES`` for the whole body, checked before any parsing.
 """
 
@@ -17,12 +17,9 @@ from typing import Any
 
 from lambda_src import strict_json
 from lambda_src.errors import ApiError
-from lambda_src.tokenizer import normalized_length_bound
+from lambda_src.limits import ReviewTooLongError, check_review_length
 
 MAX_BATCH = 25
-MAX_REVIEW_CHARS = 20_000
-MAX_NORMALIZED_CHARS = 20_000
-MAX_REVIEW_WORDS = 5_000
 MAX_BODY_BYTES = 1_048_576
 JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain"
@@ -77,19 +74,11 @@ def _explain_flag(value: str | None) -> bool:
 def _check_review(review: Any, where: str) -> str:
     if not isinstance(review, str):
         raise _bad_request("invalid_field_type", f"{where} must be a string.")
-    if len(review) > MAX_REVIEW_CHARS:
-        raise ApiError(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-            "review_too_long",
-            f"{where} has {len(review)} characters; the limit is {MAX_REVIEW_CHARS}.",
-        )
-    normalized = normalized_length_bound(review)
-    if normalized > MAX_NORMALIZED_CHARS:
-        raise ApiError(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-            "review_too_long",
-            f"{where} becomes {normalized} characters once Unicode-normalised; the limit is {MAX_NORMALIZED_CHARS}.",
-        )
+    try:
+        check_review_length(review)
+    except ReviewTooLongError as error:
+        verb = "becomes" if error.normalized else "has"
+        raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "review_too_long", f"{where} {verb} {error}.") from None
     if not review.strip():
         raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "empty_review", f"{where} is empty or only whitespace.")
     return review

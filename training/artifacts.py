@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from lambda_src import strict_json, tokenizer
+from lambda_src import limits, strict_json, tokenizer
 from lambda_src.tokenizer import Vocabulary
 from training import inference, serving
 
@@ -51,6 +51,7 @@ def model_archive_members(vocabulary: Vocabulary, coef: np.ndarray, metadata: di
         "vocabulary.json": json.dumps(vocabulary.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(),
         "code/inference.py": Path(inference.__file__).read_bytes(),
         "code/lambda_src/__init__.py": b"",
+        "code/lambda_src/limits.py": Path(limits.__file__).read_bytes(),
         "code/lambda_src/strict_json.py": Path(strict_json.__file__).read_bytes(),
         "code/lambda_src/tokenizer.py": Path(tokenizer.__file__).read_bytes(),
         "code/training/__init__.py": b"",

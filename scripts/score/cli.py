@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from scripts.score.model_archive import ModelError, extract
+from scripts.score.output_files import OutputError, check_outputs
 from scripts.score.pipeline import StrictStop, Summary, score_records
 from scripts.score.readers import FORMATS, InputError, detect_format, progress_total, read_records
 from scripts.score.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
@@ -27,8 +28,17 @@ input formats:
   folder      every .txt file below it, one review each; its id is the path without .txt
 
 output: JSON Lines in input order, {"id": ..., "label": "positive", "score": 0.97}, score = P(positive).
-Records that cannot be scored (invalid JSON, no review, empty review, no word the model knows, ...) go to
-the errors file with their line (or file) and reason, and the run goes on; --strict stops at the first.
+Records that cannot be scored (invalid JSON, no review, empty review, over the API's length limits, no
+word the model knows, ...) go to the errors file with their line (or file) and reason, and the run goes
+on; --strict stops at the first.
+Both files are written under a temporary name and renamed when the run completes: a failed run leaves
+earlier files as they were. An existing file is replaced only with --overwrite, and an input never.
+
+exit status:
+  0  every record scored, or the ones that could not be are in the errors file
+  1  nothing written (a bad path or option, a model or input that cannot be read, --strict stopped at a
+     record), or no record could be scored (the output is empty; the errors file says why)
+  2  the command line is not understood
 
 examples:
   make score INPUT=reviews.jsonl OUTPUT=scores.jsonl
@@ -55,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--explain", action="store_true", help="add the terms that pushed each score each way")
     parser.add_argument("--strict", action="store_true", help="stop at the first malformed record (exit status 1)")
     parser.add_argument(
+        "--overwrite", action="store_true", help="replace OUTPUT and the errors file if they exist (never an input)"
+    )
+    parser.add_argument(
         "--errors",
         type=Path,
         help="errors file (JSON Lines); default: OUTPUT with .errors.jsonl, e.g. scores.errors.jsonl",
@@ -74,19 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_paths(args: argparse.Namespace) -> None:
+def _check_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """(output, errors file or None with --strict), resolved and checked before anything is opened."""
     if args.workers < 1:
         raise SystemExit(f"error: --workers must be at least 1, got {args.workers}")
     if not args.input.exists():
         raise SystemExit(f"error: input not found: {args.input}")
-    if args.output.is_dir():
-        raise SystemExit(f"error: --output {args.output} is a folder: name a file such as scores.jsonl")
-    reserved = {args.input.resolve()}
-    for name, path in (("--output", args.output), ("--errors", args.errors)):
-        if path is not None and path.resolve() in reserved:
-            raise SystemExit(f"error: {name} {path} would overwrite the input or the other output")
-        if path is not None:
-            reserved.add(path.resolve())
+    outputs = {"--output": args.output}
+    if not args.strict:
+        outputs["--errors" if args.errors else "the errors file"] = args.errors or default_errors_path(args.output)
+    inputs = [args.input, args.model] if args.model.exists() else [args.input]
+    try:
+        checked = list(check_outputs(inputs, outputs, args.overwrite).values())
+    except OutputError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    return checked[0], checked[1] if len(checked) > 1 else None
 
 
 def _report(summary: Summary, args: argparse.Namespace, errors_path: Path | None) -> None:
@@ -107,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return remote.main(argv)
     args = build_parser().parse_args(argv)
-    _check_paths(args)
-    errors_path = None if args.strict else (args.errors or default_errors_path(args.output))
+    output, errors_path = _check_paths(args)
     with tempfile.TemporaryDirectory(prefix="score-model-") as unpacked:
         try:
             model_dir = extract(args.model, Path(unpacked))
@@ -121,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         unit = ("file", False) if input_format == "txt" else ("B", True)
         bar = tqdm(total=total, unit=unit[0], unit_scale=unit[1], desc="scoring", disable=True if args.quiet else None)
         with (
-            JsonLinesWriter(args.output) as scores,
-            ErrorsWriter(errors_path) if errors_path else nullcontext() as errors,
+            JsonLinesWriter(output, args.overwrite) as scores,
+            ErrorsWriter(errors_path, args.overwrite) if errors_path else nullcontext() as errors,
             bar,
         ):
             try:
@@ -133,6 +147,14 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             except BrokenProcessPool as exc:
                 raise SystemExit(f"error: a worker process died ({exc}); was it killed for memory?") from exc
-            scores.commit()
+            try:
+                if errors is not None:
+                    errors.commit()
+                scores.commit()
+            except OutputError as exc:
+                raise SystemExit(f"error: {exc}") from None
     _report(summary, args, errors_path)
+    if summary.scored == 0:
+        print("error: no record could be scored", file=sys.stderr)
+        return 1
     return 0

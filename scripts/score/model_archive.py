@@ -2,8 +2,9 @@
 
 The scores of ``make score`` must be the endpoint's, so nothing here imports ``training.inference`` or
 the project's tokeniser: the archive's ``code/`` directory goes first on ``sys.path`` (with any
-``lambda_src`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py`` is the
-one used), ``inference.py`` is imported as the module ``inference`` and ``model_fn`` loads the model.
+``lambda_src`` or ``training`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py``
+and ``code/training/serving/`` are the ones used), ``inference.py`` is imported as the module ``inference``
+and ``model_fn`` loads the model.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 PROGRAM = "inference.py"
-_CONTAINER_MODULES = ("inference", "lambda_src")
+_CONTAINER_MODULES = ("inference", "lambda_src", "training")
 
 
 class ModelError(Exception):
@@ -63,26 +64,29 @@ def _container_imports(code_dir: Path) -> Iterator[None]:
         sys.modules.update(saved)
 
 
-def load_inference(model_dir: Path) -> ModuleType:
+def load_inference(model_dir: Path) -> tuple[ModuleType, ModuleType]:
     """``model_dir/code/inference.py`` as the module ``inference`` (dataclasses look their module up while
-    classes are created, so it is registered during the import)."""
+    classes are created, so it is registered during the import), and the archive's tokeniser module."""
     with _container_imports(model_dir / "code"):
         spec = importlib.util.spec_from_file_location("inference", model_dir / "code" / PROGRAM)
         module = importlib.util.module_from_spec(spec)
         sys.modules["inference"] = module
         spec.loader.exec_module(module)
-    return module
+        tokenizer = importlib.import_module("lambda_src.tokenizer")
+    return module, tokenizer
 
 
 class LoadedModel:
     """The archive's inference functions and the model its ``model_fn`` loaded (once)."""
 
     def __init__(self, model_dir: Path) -> None:
-        self.inference = load_inference(model_dir)
+        self.inference, tokenizer = load_inference(model_dir)
         self.model = self.inference.model_fn(str(model_dir))
         self.max_instances: int = getattr(self.inference, "MAX_INSTANCES", 256)
         # The request size inference.py accepts, where it sets one (InvokeEndpoint's payload limit).
         self.max_body_bytes: int | None = getattr(self.inference, "MAX_BODY_BYTES", None)
+        # The archive's tokeniser raises its own TooManyWordsError, not this process's lambda_src's.
+        self.too_many_words: type[Exception] = tokenizer.TooManyWordsError
 
     @property
     def vocabulary(self) -> Any:

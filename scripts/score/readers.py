@@ -2,9 +2,12 @@
 
 Every reader is a generator: it holds one line (or one file) at a time, so memory does not grow with the
 input. A record that cannot be scored becomes a ``Malformed`` item in its place (with its line number
-or file name and the reason) instead of stopping the read, so the caller decides whether a bad line
-stops the run (``--strict``) or goes to the errors file. Work per record is bounded before it is done:
-a line or file longer than ``MAX_RECORD_BYTES`` is skipped unread.
+or file name and the reason) instead of stopping the read, whatever the problem (an exception nobody
+foresaw included), so the caller decides whether a bad line stops the run (``--strict``) or goes to the
+errors file. Work per record is bounded before it is done: a line or file longer than
+``MAX_RECORD_BYTES`` is skipped unread; JSON is read strictly (``lambda_src.strict_json``: no deep
+nesting, 5,000-digit numbers or duplicate keys); a review over the API's length limits
+(``lambda_src.limits``) is refused before any worker tokenises it.
 
 The remote path reuses these readers to turn any local input into JSON Lines for upload.
 """
@@ -13,11 +16,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from lambda_src import strict_json
+from lambda_src.limits import ReviewTooLongError, check_review_length
 
 # Like the API's body limit; IMDB's longest review is about 14 kB.
 MAX_RECORD_BYTES = 1 << 20
@@ -109,8 +114,13 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
                 continue
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
-            if raw.strip():
-                yield _parse_json_line(raw, number, size)
+            if not raw.strip():
+                continue
+            try:
+                record = _parse_json_line(raw, number, size)
+            except Exception as exc:  # noqa: BLE001 - whatever it is, it is this line's problem, not the run's
+                record = Malformed(number, f"cannot be read: {exception_text(exc)}", size=size)
+            yield record
 
 
 def _skip_rest_of_line(lines: io.BufferedReader) -> int:
@@ -122,13 +132,18 @@ def _skip_rest_of_line(lines: io.BufferedReader) -> int:
     return skipped
 
 
+def exception_text(error: BaseException) -> str:
+    """An exception no check foresaw, as part of a record's reason: its type and message, cut short."""
+    return f"{type(error).__name__}: {strict_json.quote(str(error), 200)}"
+
+
 def _parse_json_line(raw: bytes, number: int, size: int) -> Record:
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = strict_json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return Malformed(number, f"not valid UTF-8 (byte {exc.start})", size=size)
-    except json.JSONDecodeError as exc:
-        return Malformed(number, f"invalid JSON: {exc.msg} at column {exc.colno}", size=size)
+    except strict_json.JsonInputError as exc:
+        return Malformed(number, f"invalid JSON: {exc}", size=size)
     if not isinstance(body, dict):
         return Malformed(number, 'expected a JSON object such as {"id": 1, "review": "..."}', size=size)
     record_id = body.get("id", number)
@@ -144,6 +159,10 @@ def _review(text: object, record_id: RecordId, line: int, file: str | None, size
         return Malformed(line, '"review" must be a string', file, record_id, size)
     if not text.strip():
         return Malformed(line, "empty review", file, record_id, size)
+    try:
+        check_review_length(text)
+    except ReviewTooLongError as exc:
+        return Malformed(line, f"review_too_long: {exc}", file, record_id, size)
     return Review(record_id, text, line, file, size)
 
 
@@ -175,6 +194,9 @@ def _read_csv(path: Path) -> Iterator[Record]:
                 continue
             except csv.Error as exc:  # a field over csv.field_size_limit() (128 kB), a NUL byte
                 yield Malformed(line, f"CSV error: {exc}", size=counted.consumed - start)
+                continue
+            except Exception as exc:  # noqa: BLE001 - this row's problem, not the run's
+                yield Malformed(line, f"cannot be read: {exception_text(exc)}", size=counted.consumed - start)
                 continue
             size = counted.consumed - start
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -238,15 +260,16 @@ def _read_folder(folder: Path) -> Iterator[Record]:
     for number, path in enumerate(_text_files(folder), start=1):
         name = path.relative_to(folder).as_posix()
         record_id = name.removesuffix(".txt")
-        if path.stat().st_size > MAX_RECORD_BYTES:
-            yield Malformed(number, f"file larger than {MAX_RECORD_BYTES:,} bytes", name, record_id, 1)
-            continue
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            too_large = path.stat().st_size > MAX_RECORD_BYTES
+            text = "" if too_large else path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             yield Malformed(number, f"not valid UTF-8 (byte {exc.start})", name, record_id, 1)
             continue
         except OSError as exc:
             yield Malformed(number, f"cannot read: {exc.strerror}", name, record_id, 1)
+            continue
+        if too_large:
+            yield Malformed(number, f"file larger than {MAX_RECORD_BYTES:,} bytes", name, record_id, 1)
             continue
         yield _review(text, record_id, number, name, 1)

@@ -21,6 +21,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from scripts.score import transform_job
+from scripts.score.output_files import OutputError, check_outputs
 from scripts.score.readers import FORMATS, InputError, Malformed, detect_format, progress_total, read_records
 from scripts.score.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
 
@@ -95,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="errors file; default: DOWNLOAD with .errors.jsonl, else <job name>.errors.jsonl here",
     )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace DOWNLOAD and the errors file if they exist (never the input)"
+    )
     parser.add_argument("--format", choices=FORMATS, help="input format; default: from the name")
     parser.add_argument("--explain", action="store_true", help="add the terms that pushed each score each way")
     parser.add_argument("--region", default=env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1")
@@ -131,6 +135,19 @@ def _settings(args: argparse.Namespace) -> transform_job.JobSettings:
     return settings
 
 
+def _check_paths(args: argparse.Namespace, settings: transform_job.JobSettings) -> tuple[Path | None, Path]:
+    """(download file or None, errors file), resolved and checked before anything is uploaded or opened."""
+    outputs = {"--download": args.download} if args.download else {}
+    default_errors = default_errors_path(args.download) if args.download else Path(f"{settings.job_name}.errors.jsonl")
+    outputs["--errors" if args.errors else "the errors file"] = args.errors or default_errors
+    inputs = [] if args.input.startswith("s3://") else [Path(args.input)]
+    try:
+        checked = list(check_outputs(inputs, outputs, args.overwrite).values())
+    except OutputError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    return (checked[0] if args.download else None), checked[-1]
+
+
 def _clients(args: argparse.Namespace, dry_run: bool) -> tuple[object, object]:
     import boto3
 
@@ -152,6 +169,7 @@ def _request_for(args: argparse.Namespace, settings: transform_job.JobSettings) 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
+    download, errors_path = _check_paths(args, settings)
     sagemaker, s3 = _clients(args, args.dry_run)
     request = _request_for(args, settings)
     from boto3.exceptions import S3UploadFailedError
@@ -166,10 +184,8 @@ def main(argv: list[str]) -> int:
             print(f"dry run: would upload {args.input} as JSON Lines under {settings.input_uri}", file=sys.stderr)
         print(json.dumps(request, indent=2, sort_keys=True))
         return 0
-    default_errors = default_errors_path(args.download) if args.download else Path(f"{settings.job_name}.errors.jsonl")
-    errors_path = args.errors or default_errors
     try:
-        with ErrorsWriter(errors_path) as errors:
+        with ErrorsWriter(errors_path, args.overwrite) as errors:
             if not args.input.startswith("s3://"):
                 reviews = _upload(args, settings, s3, errors)
                 print(
@@ -196,9 +212,10 @@ def main(argv: list[str]) -> int:
                 raise SystemExit(
                     f"error: transform job {settings.job_name} {description['TransformJobStatus']}: {reason}"
                 )
-            if args.download:
-                _download(s3, settings, args.download, errors)
-    except (BotoCoreError, ClientError, S3UploadFailedError) as error:
+            if download:
+                _download(s3, settings, download, errors, args.overwrite)
+            errors.commit()
+    except (BotoCoreError, ClientError, S3UploadFailedError, OutputError) as error:
         raise SystemExit(f"error: {error}") from error
     print(settings.output_uri)
     return 0
@@ -220,11 +237,13 @@ def _upload(args: argparse.Namespace, settings: transform_job.JobSettings, s3: o
         )
 
 
-def _download(s3: object, settings: transform_job.JobSettings, target: Path, errors: ErrorsWriter) -> None:
+def _download(
+    s3: object, settings: transform_job.JobSettings, target: Path, errors: ErrorsWriter, overwrite: bool
+) -> None:
     """The ``.out`` objects as one JSON Lines file in input order; per-record errors to the errors file."""
     bucket, _ = transform_job.split_s3_uri(settings.output_uri)
     keys = transform_job.output_keys(s3, settings)
-    with JsonLinesWriter(target) as scores:
+    with JsonLinesWriter(target, overwrite) as scores:
         for key, number, line in transform_job.downloaded_lines(s3, bucket, keys):
             if "error" in line:  # where: the uploaded part and its line (the .out has one line per input line)
                 where = f"{key.removesuffix('.out')} line {number}"

@@ -6,7 +6,12 @@ loaded (the archive's tokeniser, as the Lambda uses the same tokeniser), and the
 ``input_fn`` -> ``predict_fn`` -> ``output_fn`` as one ``application/json`` request of at most
 ``MAX_INSTANCES`` reviews, halved while its body is over the size ``inference.py`` accepts
 (``MAX_BODY_BYTES``, InvokeEndpoint's payload limit). A review with no word the model knows is refused,
-as the API refuses it (``no_known_words``), instead of being given the model's bias as a score.
+as the API refuses it (``no_known_words``), instead of being given the model's bias as a score, and so is
+one of more words than the API allows (``review_too_long``, checked before its n-grams are built).
+
+Nothing one review does stops the others: a review the tokeniser fails on, or a request the archive's
+inference code refuses, becomes that review's reason (a refused request is halved until the reviews it
+refuses are found), whatever the exception.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lambda_src.limits import MAX_REVIEW_WORDS
 from scripts.score.model_archive import LoadedModel
+from scripts.score.readers import exception_text
 
 NO_KNOWN_WORDS = "no_known_words: the review has no word the model knows"
 JSON = "application/json"
@@ -40,15 +47,25 @@ def score_in_worker(texts: list[str], explain: bool) -> tuple[str, list[Outcome]
 
 def score_texts(loaded: LoadedModel, texts: list[str], explain: bool) -> tuple[str, list[Outcome]]:
     """(model_version, one outcome per text in order)."""
-    vectors = [loaded.vocabulary.vectorize(text) for text in texts]
-    outcomes: list[Outcome] = [NO_KNOWN_WORDS] * len(texts)
-    known = [position for position, vector in enumerate(vectors) if vector.indices]
+    vectors = [_vectorize(loaded, text) for text in texts]
+    outcomes: list[Outcome] = [vector if isinstance(vector, str) else NO_KNOWN_WORDS for vector in vectors]
+    known = [position for position, vector in enumerate(vectors) if not isinstance(vector, str) and vector.indices]
     for start in range(0, len(known), loaded.max_instances):
         batch = known[start : start + loaded.max_instances]
         outcomes_of_batch = _invoke(loaded, [(position, vectors[position]) for position in batch], explain)
         for position, outcome in outcomes_of_batch:
             outcomes[position] = outcome
     return loaded.model.model_version, outcomes
+
+
+def _vectorize(loaded: LoadedModel, text: str) -> Any:
+    """The review's sparse vector with the archive's tokeniser, or why there is none."""
+    try:
+        return loaded.vocabulary.vectorize(text, max_words=MAX_REVIEW_WORDS)
+    except loaded.too_many_words as exc:
+        return f"review_too_long: {exc}"
+    except Exception as exc:  # noqa: BLE001 - this review's problem, not the run's
+        return f"cannot be tokenised: {exception_text(exc)}"
 
 
 def _invoke(loaded: LoadedModel, batch: list[tuple[int, Any]], explain: bool) -> list[tuple[int, Outcome]]:
@@ -66,5 +83,11 @@ def _invoke(loaded: LoadedModel, batch: list[tuple[int, Any]], explain: bool) ->
             ]
         half = len(batch) // 2
         return _invoke(loaded, batch[:half], explain) + _invoke(loaded, batch[half:], explain)
-    answer = json.loads(loaded.invoke(body, JSON, JSON))
-    return [(position, prediction) for (position, _), prediction in zip(batch, answer["predictions"], strict=True)]
+    try:
+        predictions = json.loads(loaded.invoke(body, JSON, JSON))["predictions"]
+        return [(position, prediction) for (position, _), prediction in zip(batch, predictions, strict=True)]
+    except Exception as exc:  # noqa: BLE001 - find the review(s) refused; score the others
+        if len(batch) == 1:
+            return [(batch[0][0], f"refused by the model's inference code: {exception_text(exc)}")]
+        half = len(batch) // 2
+        return _invoke(loaded, batch[:half], explain) + _invoke(loaded, batch[half:], explain)

@@ -4,11 +4,17 @@ The request is what the endpoint's ``inference.py`` expects from Batch Transform
 split by line (``SplitType=Line``), packed into ``MultiRecord`` mini-batches of at most ``MaxPayloadInMB``
 (kept under the container's body limit), answered one line per input line and assembled by line
 (``AssembleWith=Line``), so each ``<part>.jsonl.out`` lines up with its ``<part>.jsonl``.
+
+Batch Transform packs as many records into a mini-batch as ``MaxPayloadInMB`` holds and has no setting
+for how many, while the endpoint takes at most ``MAX_JSON_LINES`` records a request. So every uploaded
+record is at least ``min_record_bytes`` long, padded with spaces where it is shorter (JSON allows
+whitespace after the value): a mini-batch then never holds more records than the endpoint takes.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import time
@@ -20,11 +26,13 @@ from typing import Any
 
 from scripts.score.readers import Malformed, Record
 from scripts.score.writers import json_line
+from training.serving.limits import MAX_JSON_LINES
 
 JSON_LINES = "application/jsonlines"
 # The container refuses bodies over 6 MiB (inference.MAX_BODY_BYTES, InvokeEndpoint's limit); SageMaker's
 # MB may be 10^6 or 2^20 bytes, so 5 stays under it either way.
 MAX_PAYLOAD_MB = 5
+MIB = 1024 * 1024  # the larger reading of SageMaker's MB: the record cap holds with either
 MAX_PAYLOAD_TIMES_CONCURRENCY_MB = 100  # CreateTransformJob refuses more
 TERMINAL = ("Completed", "Failed", "Stopped")
 JOB_PREFIX_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,47}$")  # + "-YYYYMMDDHHMMSS" stays within 63
@@ -82,6 +90,21 @@ def check_settings(settings: JobSettings) -> list[str]:
     return problems
 
 
+def min_record_bytes(max_payload_mb: int, max_records: int = MAX_JSON_LINES) -> int:
+    """The length every uploaded record (without its newline) is padded to.
+
+    ``n`` records of at least ``L`` bytes with the ``n - 1`` newlines between them fit in a payload of
+    ``P`` bytes only if ``n * (L + 1) - 1 <= P``; with ``L = ceil(P / max_records)``, ``n <= max_records``.
+    """
+    return math.ceil(max_payload_mb * MIB / max_records)
+
+
+def padded(line: bytes, size: int) -> bytes:
+    """``line`` (ending in a newline) with spaces before the newline so that its record is ``size`` bytes."""
+    missing = size - (len(line) - 1)
+    return line if missing <= 0 else line[:-1] + b" " * missing + b"\n"
+
+
 def create_request(settings: JobSettings) -> dict[str, Any]:
     """The CreateTransformJob request for ``settings``."""
     return {
@@ -128,6 +151,7 @@ def upload_parts(
     """Write the reviews as JSON Lines parts (split by input position, so parts follow input order) and upload
     them under the job's input prefix; malformed records go to ``on_malformed``. The number of reviews."""
     bucket, key_prefix = split_s3_uri(settings.input_uri)
+    record_bytes = min_record_bytes(settings.max_payload_mb)
     reviews, done, written = 0, 0, 0
     paths = [workdir / "part-00000.jsonl"]
     handle = paths[0].open("wb")
@@ -144,7 +168,7 @@ def upload_parts(
                 on_malformed(record)
                 continue
             line = {"id": record.id, "review": record.text, **({"explain": True} if explain else {})}
-            written += handle.write(json_line(line))
+            written += handle.write(padded(json_line(line), record_bytes))
             reviews += 1
     finally:
         handle.close()

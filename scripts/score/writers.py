@@ -1,24 +1,32 @@
-"""Write scores and malformed records as JSON Lines.
+"""Write scores and malformed records as JSON Lines, each file whole or not at all.
 
-The scores go to ``OUTPUT.part`` and are renamed to ``OUTPUT`` only when the run completes, so a file
-named ``OUTPUT`` is always a whole answer; a stopped run removes its part file. The errors file is
-written and flushed record by record while the run goes on, so it can be watched (``tail -f``).
+Both files are written under a temporary name beside their target (``output_files.AtomicFile``) and
+renamed when the run completes, so a file named ``OUTPUT`` is always a whole answer and a stopped run
+leaves the files of an earlier run as they were. The errors file is flushed record by record while the
+run goes on, so it can be watched under its temporary name (``.scores.errors.jsonl.*.part``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
+from scripts.score.output_files import AtomicFile
 from scripts.score.readers import Malformed
 
 
 def json_line(record: dict[str, Any]) -> bytes:
-    """One JSON Lines record: compact, UTF-8 as is (not \\u escapes), newline-terminated."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    """One JSON Lines record: compact, UTF-8 as is (not \\u escapes), newline-terminated.
+
+    A string that is not valid Unicode (a lone surrogate read from a ``"\\ud800"`` escape or a file name)
+    has no UTF-8 form: such a record is written with ``\\u`` escapes instead, which read back the same.
+    """
+    try:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(record, separators=(",", ":")).encode("ascii") + b"\n"
 
 
 def default_errors_path(output: Path) -> Path:
@@ -27,17 +35,15 @@ def default_errors_path(output: Path) -> Path:
 
 
 class JsonLinesWriter:
-    """A JSON Lines file written whole or not at all (``OUTPUT.part``, renamed on ``commit``)."""
+    """A JSON Lines file written whole or not at all (a temporary file, renamed on ``commit``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, overwrite: bool = False) -> None:
         self.path = path
-        self.part = path.with_name(path.name + ".part")
         self.count = 0
-        self._file: IO[bytes] | None = None
+        self._file = AtomicFile(path, overwrite)
 
     def __enter__(self) -> JsonLinesWriter:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.part.open("wb")
+        self._file.__enter__()
         return self
 
     def write(self, record: dict[str, Any]) -> None:
@@ -46,42 +52,21 @@ class JsonLinesWriter:
 
     def commit(self) -> None:
         """Flush to disk and give the file its final name."""
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.replace(self.part, self.path)
+        self._file.commit()
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if not self._file.closed:  # not committed: an error or an interruption stopped the run
-            self._file.close()
-            self.part.unlink(missing_ok=True)
+        self._file.__exit__(kind, error, trace)
 
 
-class ErrorsWriter:
+class ErrorsWriter(JsonLinesWriter):
     """Malformed records with their line (or file) and reason, flushed one by one.
 
-    The file is created when the run starts, even if it stays empty, so an errors file left by an
-    earlier run is never mistaken for this run's.
+    The file is written even if it stays empty, so an errors file left by an earlier run is never
+    mistaken for this run's.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self._file: IO[bytes] | None = None
-
-    def __enter__(self) -> ErrorsWriter:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("wb")
-        return self
-
-    def write(self, record: Malformed) -> None:
-        self._file.write(json_line(record.to_json()))
+    def write(self, record: Malformed) -> None:  # type: ignore[override]
+        super().write(record.to_json())
         self._file.flush()
-        self.count += 1
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._file.close()

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from lambda_src.review_request import MAX_BATCH, MAX_NORMALIZED_CHARS, MAX_REVIEW_CHARS, MAX_REVIEW_WORDS
+from lambda_src.limits import MAX_NORMALIZED_CHARS, MAX_REVIEW_CHARS, MAX_REVIEW_WORDS
+from lambda_src.review_request import MAX_BATCH
 from tests.conftest import extract_model, load_inference
 
 pytestmark = pytest.mark.integration

@@ -23,6 +23,7 @@ EXPECTED_MEMBERS = {
     "vocabulary.json",
     "code/inference.py",
     "code/lambda_src/__init__.py",
+    "code/lambda_src/limits.py",
     "code/lambda_src/strict_json.py",
     "code/lambda_src/tokenizer.py",
     "code/training/__init__.py",

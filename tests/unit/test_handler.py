@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from lambda_src.review_request import (
-    MAX_BATCH,
-    MAX_BODY_BYTES,
-    MAX_NORMALIZED_CHARS,
-    MAX_REVIEW_CHARS,
-    MAX_REVIEW_WORDS,
-)
+from lambda_src.limits import MAX_NORMALIZED_CHARS, MAX_REVIEW_CHARS, MAX_REVIEW_WORDS
+from lambda_src.review_request import MAX_BATCH, MAX_BODY_BYTES
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
 
 ALLOWED_ORIGIN = "https://app.example.com"  # the Origin of tests/events and make_handler's ALLOWED_ORIGINS

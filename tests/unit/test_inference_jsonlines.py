@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
 from training import inference
+from training.serving.limits import MAX_JSON_LINES
 
 WEIGHTS = {"good": 1.5, "great": 2.0, "bad": -1.5, "awful": -2.0, "film": 0.25}
 INTERCEPT = 0.1
@@ -125,3 +126,26 @@ def test_the_word_limit_is_the_records_error(model) -> None:
     many_words = " ".join(["good"] * (inference.MAX_TEXT_WORDS + 1))
     lines = answer_lines(f'{{"id": 1, "review": "{many_words}"}}\n{{"id": 2, "review": "great"}}', model)
     assert lines[0]["error"] == "review_too_long" and lines[1]["label"] == "positive"
+
+
+def test_records_past_the_cap_are_a_413_before_any_record_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from training.serving import json_lines
+
+    parsed: list[str] = []
+    monkeypatch.setattr(json_lines, "parse_line", lambda line: parsed.append(line))
+    body = "1\n" * (MAX_JSON_LINES + 1)  # the endpoint once spent 118 s and 1.8 GB on 3 million of these
+    with pytest.raises(inference.PayloadTooLargeError, match=f"more than {MAX_JSON_LINES}") as refused:
+        inference.input_fn(body.encode(), JSONL)
+    assert refused.value.status_code == 413 and parsed == []
+
+
+def test_records_up_to_the_cap_are_answered_and_blank_lines_do_not_count(model) -> None:
+    record = '{"review": "good"}'
+    body = f"{record}\n \r\n\t\n\u3000\n" * MAX_JSON_LINES  # U+3000 is blank to str.strip() too
+    lines = answer_lines(body, model)
+    assert len(lines) == MAX_JSON_LINES and all(line["label"] == "positive" for line in lines)
+
+
+def test_a_long_blank_line_is_not_a_record(model) -> None:
+    body = '{"id": 1, "review": "good"}\n' + " " * 1_000_000 + '\n{"id": 2, "review": "bad"}'
+    assert [line["id"] for line in answer_lines(body, model)] == [1, 2]

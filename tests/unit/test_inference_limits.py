@@ -84,12 +84,12 @@ def test_a_huge_content_or_accept_type_is_quoted_short(inference, model, content
     assert len(str(raised.value)) < 200 and "300000 characters" in str(raised.value)
 
 
-def test_limits_match_the_lambdas(inference):
-    from lambda_src import review_request
+def test_limits_are_the_lambdas(inference):
+    from lambda_src import limits
 
-    assert inference.MAX_TEXT_CHARS == review_request.MAX_REVIEW_CHARS
-    assert inference.MAX_NORMALIZED_CHARS == review_request.MAX_NORMALIZED_CHARS
-    assert inference.MAX_TEXT_WORDS == review_request.MAX_REVIEW_WORDS
+    assert inference.MAX_TEXT_CHARS == limits.MAX_REVIEW_CHARS
+    assert inference.MAX_NORMALIZED_CHARS == limits.MAX_NORMALIZED_CHARS
+    assert inference.MAX_TEXT_WORDS == limits.MAX_REVIEW_WORDS
 
 
 def test_a_text_with_too_many_words_is_a_413_before_its_ngrams(inference, model):

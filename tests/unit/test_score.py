@@ -228,7 +228,7 @@ def test_the_archive_s_own_inference_code_scores(tmp_path: Path) -> None:
         (lambda t, m: [t / "in.jsonl", "-o", t / "o.jsonl", "--model", t / "none.tar.gz"], "model not found"),
         (lambda t, m: [t / "in.jsonl", "-o", t / "o.jsonl", "--model", t / "in.jsonl"], "cannot unpack"),
         (lambda t, m: [t / "in.jsonl", "-o", t, "--model", m], "is a folder"),
-        (lambda t, m: [t / "in.jsonl", "-o", t / "in.jsonl", "--model", m], "would overwrite the input"),
+        (lambda t, m: [t / "in.jsonl", "-o", t / "in.jsonl", "--model", m], "is an input of this run"),
         (lambda t, m: [t / "in.txt", "-o", t / "o.jsonl", "--model", m], "cannot tell the format"),
         (lambda t, m: [t / "in.csv", "-o", t / "o.jsonl", "--model", m], "no 'review' column"),
         (lambda t, m: [t / "in.jsonl", "-o", t / "o.jsonl", "--model", m, "--format", "txt"], "needs a folder"),

@@ -49,6 +49,14 @@ def test_a_body_at_the_limit_reaches_the_model(client):
     assert response.status_code == 413 and "review too long" in response.get_json()["error"]  # inference.py's own
 
 
+def test_json_lines_past_the_record_cap_are_a_json_413(client):
+    from training.serving.limits import MAX_JSON_LINES
+
+    body = b'{"review": "good"}\n' * (MAX_JSON_LINES + 1)
+    response = client.post("/invocations", data=body, content_type="application/jsonlines")
+    assert response.status_code == 413 and "too many JSON Lines records" in response.get_json()["error"]
+
+
 def test_the_default_cache_is_per_user_and_private(tiny_model_tar, monkeypatch, tmp_path):
     monkeypatch.setattr(serve_endpoint.tempfile, "gettempdir", lambda: str(tmp_path))
     model_dir = resolve_model_dir(tiny_model_tar)

@@ -5,26 +5,42 @@ This is what a SageMaker Batch Transform job sends with ``SplitType=Line`` and
 (``{"id": 1, "indices": [...], "values": [...], "vocabulary_version": "..."}``). The answer has exactly
 one line per input line, in order: a prediction, or ``{"id", "error", "message"}`` for a record that
 cannot be scored, so one bad review out of millions neither fails the job nor shifts the lines after it.
+A body of more than ``MAX_JSON_LINES`` records is refused whole (413) when the record past the cap is
+found, before any record is parsed.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lambda_src import strict_json
 from lambda_src.tokenizer import TooManyWordsError
 from training.serving.errors import InferenceError, PayloadTooLargeError
 from training.serving.explanation import explain
-from training.serving.limits import MAX_TEXT_WORDS, check_text
+from training.serving.limits import MAX_JSON_LINES, MAX_TEXT_WORDS, check_text
 from training.serving.parsing import parse_instance
 from training.serving.request import LineRecord
 from training.serving.sentiment_model import SentimentModel, label, sparse_matrix
 
+# A non-blank line, split like SplitType=Line: on "\n" only (U+2028 and friends may stand unescaped in JSON
+# strings). Anchored at line starts, so a long blank line is scanned once, not once per character.
+_RECORD = re.compile(r"^[^\n]*\S[^\n]*", re.MULTILINE)
+
+
+def record_lines(text: str, limit: int = MAX_JSON_LINES) -> list[str]:
+    """The non-blank lines; 413 at the one past ``limit``, so a body of tiny records costs no more than that."""
+    lines: list[str] = []
+    for match in _RECORD.finditer(text):
+        if len(lines) == limit:
+            raise PayloadTooLargeError(f"too many JSON Lines records: more than {limit} in one request")
+        lines.append(match.group())
+    return lines
+
 
 def parse_lines(text: str) -> list[LineRecord]:
-    """Every non-blank line's record; 400 for a body without any."""
-    # Split like SplitType=Line: on "\n" only (U+2028 and friends may stand unescaped in JSON strings).
-    lines = [parse_line(line) for line in text.split("\n") if line.strip()]
+    """Every non-blank line's record; 400 for a body without any, 413 for more than ``MAX_JSON_LINES``."""
+    lines = [parse_line(line) for line in record_lines(text)]
     if not lines:
         raise InferenceError("empty input: no JSON Lines records")
     return lines
