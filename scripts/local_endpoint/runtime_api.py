@@ -4,7 +4,9 @@ A WSGI layer around the container's app (container.py):
 
 - a body over ``MAX_REQUEST_BYTES`` (InvokeEndpoint's 6 MB payload limit) is refused with 413 before the
   container reads it: JSON ``{"error": ...}`` on the container's own ``/invocations``, a ``ValidationError`` on
-  the runtime route; a body without a length is read only up to the limit;
+  the runtime route; a body without a length is read only up to the limit. The rest of a refused body is
+  read and dropped in small pieces (up to ``DRAIN_BYTES``), so the client gets the answer instead of a reset
+  connection;
 - ``POST /endpoints/<name>/invocations`` is the runtime API, so an unmodified boto3 ``sagemaker-runtime`` client
   with ``endpoint_url`` works: the request goes to the container's ``/invocations`` and a non-2xx answer
   becomes what AWS sends, HTTP 424 ``ModelError`` with ``OriginalStatusCode`` and ``OriginalMessage``
@@ -25,6 +27,7 @@ from scripts.local_aws.local_aws_shared.model_error import MODEL_ERROR_STATUS, m
 
 MAX_REQUEST_BYTES = 6 * 1024 * 1024
 FAKE_ACCOUNT = "000000000000"
+DRAIN_BYTES = 16 * MAX_REQUEST_BYTES
 RUNTIME_ROUTE = re.compile(r"^/endpoints/([^/]+)/invocations$")
 
 WsgiApp = Callable[[dict[str, Any], Callable], Iterable[bytes]]
@@ -53,6 +56,13 @@ def _body_too_large(environ: dict[str, Any]) -> bool:
     return False
 
 
+def _drain(environ: dict[str, Any]) -> None:
+    """Read and drop what is left of a refused body, 64 KiB at a time, at most ``DRAIN_BYTES``."""
+    stream, left = environ["wsgi.input"], DRAIN_BYTES
+    while left > 0 and (piece := stream.read(min(65536, left))):
+        left -= len(piece)
+
+
 class RuntimeApi:
     """The container's app behind SageMaker's payload limit, with the runtime API's route added."""
 
@@ -62,6 +72,7 @@ class RuntimeApi:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         route = RUNTIME_ROUTE.match(environ.get("PATH_INFO", ""))
         if _body_too_large(environ):
+            _drain(environ)
             message = f"Request body is over the {MAX_REQUEST_BYTES}-byte payload limit."
             if route:  # the runtime API refuses it itself, as a ValidationError
                 headers = {"x-amzn-ErrorType": "ValidationError"}

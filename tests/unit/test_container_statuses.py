@@ -22,7 +22,7 @@ from scripts.local_aws.local_aws_shared.model_error import MODEL_ERROR_STATUS
 from tests.conftest import post, served
 
 # The three-function contract over the same serving modules: every bad request raises its InferenceError.
-THREE_FUNCTIONS = '''
+THREE_FUNCTIONS = """
 from training.serving.media import request_type, response_type, serialise
 from training.serving.sentiment_model import load_model
 from training.serving.transform import parse, score
@@ -42,7 +42,7 @@ def predict_fn(data, model):
 
 def output_fn(prediction, accept):
     return serialise(prediction, response_type(accept)), response_type(accept)
-'''
+"""
 
 BOTH_KINDS = "\nfrom inference_three import input_fn  # noqa: F401  (with transform_fn: the image refuses it)\n"
 
@@ -130,9 +130,7 @@ def test_a_successful_answer_keeps_its_content_type(tiny_endpoint, body, content
         assert all(json.loads(line) for line in lines)
 
 
-def test_a_script_with_transform_fn_and_input_fn_stops_the_container(
-    tiny_model_dir, serving_python, tmp_path
-) -> None:
+def test_a_script_with_transform_fn_and_input_fn_stops_the_container(tiny_model_dir, serving_python, tmp_path) -> None:
     """The image's serving.py refuses both kinds of function; so does the local endpoint (it never answers /ping)."""
     inference = (tiny_model_dir / "code" / "inference.py").read_text() + BOTH_KINDS
     model = model_copy(tiny_model_dir, tmp_path, {"inference.py": inference, "inference_three.py": THREE_FUNCTIONS})
