@@ -16,11 +16,15 @@ writing into the shared virtualenv.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
+import logging
 import os
+import platform
 import sys
 from pathlib import Path
 from typing import Any
 
+LOG = logging.getLogger("gunicorn.error")  # gunicorn's error log: the server's log file
 BASE_DIR_VARIABLE = "SAGEMAKER_BASE_DIR"  # the library's model directory is $SAGEMAKER_BASE_DIR/model
 DEFAULT_PROGRAM = "inference.py"
 
@@ -93,6 +97,13 @@ def container_app() -> Any:
     user_module = importlib.import_module(serving_env.module_name)
     transformer = user_module_transformer(user_module)
     transformer.initialize()
+    LOG.info(
+        "serving %s through sagemaker-containers %s, Flask %s on Python %s",
+        serving_env.module_name,
+        importlib.metadata.version("sagemaker-containers"),
+        importlib.metadata.version("flask"),
+        platform.python_version(),
+    )
     return worker.Worker(
         transform_fn=transformer.transform,
         module_name=serving_env.module_name,
