@@ -37,7 +37,7 @@ from lambda_src.tokenizer import TokenizerSettings, Vocabulary, analyze
 from scripts.local_aws.environments import ensure_serving_environment
 from scripts.local_aws.layout import Layout
 from training import data
-from training.artifacts import model_version, write_model
+from training.artifacts import code_members, model_version, write_model
 from training.cli import main as train_main
 
 # Chromium driven by Playwright, for tests/browser/ and the page's real-API test beside the local stack fixture.
@@ -254,7 +254,18 @@ def full_artifacts(imdb_folder: Path) -> Path:
     artifacts = ROOT / "artifacts"
     if not all((artifacts / name).is_file() for name in ("model.tar.gz", "vocabulary.json", "metrics.json")):
         assert train_main(["--output", str(artifacts)]) == 0
+    stale = stale_code(artifacts / "model.tar.gz")
+    if stale:
+        pytest.fail(f"artifacts/model.tar.gz ships serving code older than the repository's ({', '.join(stale)}); "
+                    "the container runs the archive's own code: run `make train`")  # fmt: skip
     return artifacts
+
+
+def stale_code(model_tar: Path) -> list[str]:
+    """The archive's ``code/`` files that differ from (or miss) what `make train` ships from this repository."""
+    with tarfile.open(model_tar) as archive:
+        shipped = {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.name.startswith("code/")}
+    return sorted(name for name, data in code_members().items() if shipped.get(name) != data)
 
 
 def extract_model(archive: Path, dest: Path) -> Path:
