@@ -17,6 +17,7 @@ CHECKOV := $(TOOLS_VENV)/bin/checkov
 WORKFLOW_LINTERS := $(TOOLS_VENV)/.workflow-linters
 TF_CLI_CONFIG := $(CURDIR)/.cache/terraform/cli.tfrc
 LOCAL_AWS := $(PY) -m scripts.local_aws
+SERVING_PY := .venv-serving/bin/python
 TF := TF_CLI_CONFIG_FILE="$$(terraform/tf-cli-config.sh $(TF_CLI_CONFIG))" terraform
 
 .DEFAULT_GOAL := help
@@ -60,8 +61,9 @@ train-remote: $(REMOTE_STAMP) ## train as a SageMaker job: BUCKET=... ROLE_ARN=.
 package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.zip) with the vocabulary
 	$(PY) -m scripts.package_lambda --vocabulary $(ARTIFACTS)/vocabulary.json --output $(LAMBDA_ZIP)
 
-serve: $(STAMP) $(MODEL) ## serve model.tar.gz as a local SageMaker endpoint on :8080
-	$(PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
+serve: $(STAMP) $(MODEL) ## serve model.tar.gz on :8080 through the scikit-learn image's own serving library (.venv-serving)
+	$(LOCAL_AWS) install --serving-only
+	$(SERVING_PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
 
 score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS="--explain --overwrite"]
 	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
@@ -70,7 +72,7 @@ score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=review
 	$(if $(INPUT),,$(error usage: make score-remote INPUT=reviews.jsonl|.csv|folder|s3://bucket/prefix/ [OUTPUT=scores.jsonl] [ARGS="--model-name ... --dry-run"]))
 	$(PY) -m scripts.score --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
 
-local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins) and .venv-lambda
+local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins), .venv-lambda and .venv-serving
 	$(LOCAL_AWS) install
 
 up: package ## deploy everything to LocalStack here (no Docker, no AWS account); prints the API and page URLs [UP_ARGS="--var KEY=VALUE"]

@@ -7,16 +7,19 @@ examples per property, what `make fuzz` runs), chosen with ``HYPOTHESIS_PROFILE`
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
 import importlib.util
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,8 +34,10 @@ from hypothesis import settings as hypothesis_settings
 from sklearn.linear_model import LogisticRegression
 
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary, analyze
+from scripts.local_aws.environments import ensure_serving_environment
+from scripts.local_aws.layout import Layout
 from training import data
-from training.artifacts import model_version, write_model
+from training.artifacts import code_members, model_version, write_model
 from training.cli import main as train_main
 
 # Chromium driven by Playwright, for tests/browser/ and the page's real-API test beside the local stack fixture.
@@ -135,25 +140,95 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 
 @pytest.fixture(scope="session")
-def model_endpoint(trained_model: TrainedModel, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """scripts/serve_endpoint.py serving the trained model.tar.gz on a free port; its base URL."""
+def serving_python() -> Path:
+    """.venv-serving's Python (the serving image's Python and library), built first if it is missing or stale."""
+    layout = Layout()
+    ensure_serving_environment(layout)
+    return layout.serving_python
+
+
+@contextlib.contextmanager
+def served(
+    python: Path, model: Path, folder: Path, *options: str, environment: dict[str, str] | None = None
+) -> Iterator[str]:
+    """scripts/serve_endpoint.py (the image's serving library under gunicorn) serving ``model``; its base URL.
+
+    Its log is ``folder/serve.log``; the server is stopped (SIGTERM to its process group, then SIGKILL) even
+    when the test fails.
+    """
     port = free_port()
-    log = (tmp_path_factory.mktemp("endpoint") / "serve.log").open("wb")
-    cache = tmp_path_factory.mktemp("model-cache")
-    command = [sys.executable, "-m", "scripts.serve_endpoint", "--model", str(trained_model.model_tar),
-               "--port", str(port), "--workers", "1", "--cache-dir", str(cache)]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    cache = folder / "model-cache"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    command = [str(python), "-m", "scripts.serve_endpoint", "--model", str(model), "--port", str(port),
+               "--workers", "1", "--cache-dir", str(cache), *options]  # fmt: skip
+    env = {**os.environ, **(environment or {})}
+    with (folder / "serve.log").open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/ping", process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()  # gunicorn's master stops its workers on SIGTERM
+        with contextlib.suppress(ProcessLookupError):  # gunicorn's master stops its workers on SIGTERM
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        log.close()
+
+
+@pytest.fixture(scope="session")
+def model_endpoint(
+    trained_model: TrainedModel, serving_python: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The trained model.tar.gz served by the serving image's library on a free port; its base URL."""
+    with served(serving_python, trained_model.model_tar, tmp_path_factory.mktemp("endpoint")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def tiny_endpoint(
+    tiny_model_dir: Path, serving_python: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The tiny model served by the serving image's library (endpoint name ``imdb-sentiment``); its base URL."""
+    folder = tmp_path_factory.mktemp("tiny-endpoint")
+    with served(serving_python, tiny_model_dir, folder, "--endpoint-name", "imdb-sentiment",
+                environment={"AWS_DEFAULT_REGION": "eu-west-1"}) as url:  # fmt: skip
+        yield url
+
+
+@dataclass(frozen=True)
+class Served:
+    """An answer of the endpoint: status, body and content type."""
+
+    status: int
+    body: bytes
+    content_type: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def post(url: str, body: bytes | str, content_type: str | None, accept: str | None = "application/json") -> Served:
+    """One POST to a served endpoint; its answer whatever the status."""
+    data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    headers = {key: value for key, value in (("Content-Type", content_type), ("Accept", accept)) if value}
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Served(response.status, response.read(), response.headers.get("Content-Type", ""))
+    except urllib.error.HTTPError as error:
+        with error:
+            return Served(error.code, error.read(), error.headers.get("Content-Type", ""))
+
+
+def transform(inference: ModuleType, model: Any, body: bytes | str, content_type: str,
+              accept: str = "application/json") -> Served:  # fmt: skip
+    """``inference.transform_fn`` called in-process as the container calls it; the response it returns."""
+    response = inference.transform_fn(model, body, content_type, accept)
+    return Served(response.status_code, response.get_data(), response.mimetype)
 
 
 @pytest.fixture(scope="session")
@@ -179,7 +254,18 @@ def full_artifacts(imdb_folder: Path) -> Path:
     artifacts = ROOT / "artifacts"
     if not all((artifacts / name).is_file() for name in ("model.tar.gz", "vocabulary.json", "metrics.json")):
         assert train_main(["--output", str(artifacts)]) == 0
+    stale = stale_code(artifacts / "model.tar.gz")
+    if stale:
+        pytest.fail(f"artifacts/model.tar.gz ships serving code older than the repository's ({', '.join(stale)}); "
+                    "the container runs the archive's own code: run `make train`")  # fmt: skip
     return artifacts
+
+
+def stale_code(model_tar: Path) -> list[str]:
+    """The archive's ``code/`` files that differ from (or miss) what `make train` ships from this repository."""
+    with tarfile.open(model_tar) as archive:
+        shipped = {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.name.startswith("code/")}
+    return sorted(name for name, data in code_members().items() if shipped.get(name) != data)
 
 
 def extract_model(archive: Path, dest: Path) -> Path:

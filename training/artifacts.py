@@ -49,6 +49,13 @@ def model_archive_members(vocabulary: Vocabulary, coef: np.ndarray, metadata: di
         "coef.npy": _npy_bytes(coef),
         "metadata.json": _json_bytes(metadata),
         "vocabulary.json": json.dumps(vocabulary.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(),
+        **code_members(),
+    }
+
+
+def code_members() -> dict[str, bytes]:
+    """The serving code an archive ships (``code/``): it runs in the container, so it is the archive's own."""
+    return {
         "code/inference.py": Path(inference.__file__).read_bytes(),
         "code/lambda_src/__init__.py": b"",
         "code/lambda_src/limits.py": Path(limits.__file__).read_bytes(),

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from scripts.local_aws import emulation, stack
-from scripts.local_aws.environments import ensure_environments
+from scripts.local_aws.environments import ensure_environments, ensure_serving_environment
 from scripts.local_aws.layout import DEFAULT_PORT, DEFAULT_STATE_DIR, REPO_ROOT, Layout
 from scripts.local_aws.web_page import serve_page
 
@@ -33,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="where the stack keeps its state")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    install = commands.add_parser("install", help="build .venv-localstack and .venv-lambda from pinned requirements")
+    install = commands.add_parser(
+        "install", help="build .venv-localstack, .venv-lambda and .venv-serving from pinned requirements"
+    )
     install.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    install.add_argument("--serving-only", action="store_true", help="only .venv-serving (for `make serve`)")
 
     up = commands.add_parser("up", help="start LocalStack and apply the Terraform root; prints the predict URL")
     up.add_argument("--model", type=Path, default=REPO_ROOT / "artifacts" / "model.tar.gz", help="model.tar.gz")
@@ -70,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     layout = Layout(state=args.state_dir.resolve(), port=args.port)
     if args.command == "install":
-        built = ensure_environments(layout, force=args.force)
+        if args.serving_only:
+            built = [layout.serving_venv.name] if ensure_serving_environment(layout, force=args.force) else []
+        else:
+            built = ensure_environments(layout, force=args.force)
         print(f"built: {', '.join(built)}" if built else "environments up to date")
     elif args.command == "up":
         info = stack.up(layout, args.model, args.lambda_zip, dict(args.var))

@@ -63,17 +63,22 @@ def _candidates(version: str, path: str | None, pyenv_root: Path) -> list[Path]:
     return ([Path(on_path)] if on_path else []) + installed
 
 
-def find_python(version: str, path: str | None = None, pyenv_root: Path | None = None) -> Path:
-    """An interpreter of ``version`` (e.g. ``3.12``); MissingPython, saying what to install, when none runs."""
+def find_python(
+    version: str, path: str | None = None, pyenv_root: Path | None = None, needed_by: str | None = None
+) -> Path:
+    """An interpreter of ``version`` (e.g. ``3.12``); MissingPython, saying what to install, when none runs.
+
+    ``needed_by`` says why that version (default: the Lambda runtime Terraform declares).
+    """
     root = pyenv_root or Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
     for candidate in _candidates(version, path, root):
         if interpreter_version(candidate) == version:
             return candidate
+    why = needed_by or f"The Lambda function's runtime is python{version} ({RUNTIME_SOURCE.relative_to(REPO_ROOT)})"
     raise MissingPython(
-        f"The Lambda function's runtime is python{version} ({RUNTIME_SOURCE.relative_to(REPO_ROOT)}), so the local "
-        f"stack runs it under Python {version}, which is not installed: found no python{version} on PATH "
-        f"nor in {root}/versions. Install it (`pyenv install {version}`, or your system's python{version} "
-        f"package with its venv module), then run `make local-install` again."
+        f"{why}, so the local stack runs it under Python {version}, which is not installed: found no "
+        f"python{version} on PATH nor in {root}/versions. Install it (`pyenv install {version}`, or your system's "
+        f"python{version} package with its venv module), then run `make local-install` again."
     )
 
 

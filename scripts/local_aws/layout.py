@@ -7,7 +7,6 @@ volume and caches, the Terraform working data and state, logs and one PID file p
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +37,13 @@ class Layout:
         return self.root / ".venv-lambda"
 
     @property
-    def project_python(self) -> Path:
-        """The project's interpreter runs the model server (scikit-learn, gunicorn)."""
-        candidate = self.root / ".venv" / "bin" / "python"
-        return candidate if candidate.exists() else Path(sys.executable)
+    def serving_venv(self) -> Path:
+        """The serving image's Python and library (sagemaker-containers): what the model servers run under."""
+        return self.root / ".venv-serving"
+
+    @property
+    def serving_python(self) -> Path:
+        return self.serving_venv / "bin" / "python"
 
     @property
     def plugins_dir(self) -> Path:

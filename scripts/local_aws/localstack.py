@@ -46,7 +46,7 @@ def environment(layout: Layout) -> dict[str, str]:
         # read by the plugins
         "LOCAL_AWS_STATE_DIR": str(state),
         "LOCAL_LAMBDA_PYTHON": str(layout.lambda_venv / "bin" / "python"),
-        "LOCAL_ENDPOINT_PYTHON": str(layout.project_python),
+        "LOCAL_ENDPOINT_PYTHON": str(layout.serving_python),
         "LOCAL_ENDPOINT_WORKDIR": str(layout.root),
     }
 

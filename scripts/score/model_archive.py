@@ -26,6 +26,14 @@ class ModelError(Exception):
     """The model archive is missing or is not a model.tar.gz of `make train`."""
 
 
+class InvokeError(Exception):
+    """The archive's ``transform_fn`` answered a request with an error status (its JSON body in the message)."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(f"the model answered {status}: {body.decode('utf-8', 'replace')}")
+        self.status = status
+
+
 def extract(model: Path, into: Path) -> Path:
     """The model directory: ``model`` itself if it is an extracted archive, else ``model`` unpacked into ``into``."""
     if model.is_dir():
@@ -94,7 +102,8 @@ class LoadedModel:
         return self.model.vocabulary
 
     def invoke(self, body: bytes, content_type: str, accept: str = "application/json") -> bytes:
-        """One request through ``input_fn`` -> ``predict_fn`` -> ``output_fn``, as the container runs it."""
-        data = self.inference.input_fn(body, content_type)
-        prediction = self.inference.predict_fn(data, self.model)
-        return self.inference.output_fn(prediction, accept)
+        """One request through the archive's ``transform_fn``, as the container runs it; its body when 2xx."""
+        response = self.inference.transform_fn(self.model, body, content_type, accept)
+        if not 200 <= response.status_code < 300:
+            raise InvokeError(response.status_code, response.get_data())
+        return response.get_data()

@@ -2,8 +2,8 @@
 
 Each worker loads the model once (``start_worker`` runs ``model_fn``), then answers batches the way the
 endpoint answers the Lambda: the review is turned into a sparse vector by the vocabulary ``model_fn``
-loaded (the archive's tokeniser, as the Lambda uses the same tokeniser), and the vectors go through
-``input_fn`` -> ``predict_fn`` -> ``output_fn`` as one ``application/json`` request of at most
+loaded (the archive's tokeniser, as the Lambda uses the same tokeniser), and the vectors go through the
+archive's ``transform_fn`` as one ``application/json`` request of at most
 ``MAX_INSTANCES`` reviews, halved while its body is over the size ``inference.py`` accepts
 (``MAX_BODY_BYTES``, InvokeEndpoint's payload limit). A review with no word the model knows is refused,
 as the API refuses it (``no_known_words``), instead of being given the model's bias as a score, and so is

@@ -63,8 +63,9 @@ class RecordedAnswer:
 
     def invoke(self, body: bytes) -> bytes:
         if body not in self.answers:
-            parsed = self.inference.input_fn(body, "application/json")
-            self.answers[body] = self.inference.output_fn(self.inference.predict_fn(parsed, self.model), "*/*")
+            response = self.inference.transform_fn(self.model, body, "application/json", "*/*")
+            assert response.status_code == 200, response.get_data()
+            self.answers[body] = response.get_data()
         return self.answers[body]
 
 

@@ -45,7 +45,7 @@ def test_vectorize_sklearn(benchmark, reviews: list[str], vocabulary: Vocabulary
 
 
 def test_predict_one_review(benchmark, full_artifacts: Path, tmp_path_factory, vocabulary: Vocabulary) -> None:
-    """inference.py input_fn -> predict_fn -> output_fn for one sparse review (the endpoint's work)."""
+    """inference.py transform_fn for one sparse review (the endpoint's work, in-process)."""
     model_dir = extract_model(full_artifacts / "model.tar.gz", tmp_path_factory.mktemp("bench-model"))
     served = load_inference(model_dir)
     model = served.model_fn(str(model_dir))
@@ -53,8 +53,7 @@ def test_predict_one_review(benchmark, full_artifacts: Path, tmp_path_factory, v
     body = json.dumps({"instances": [vocabulary.vectorize(text).to_json()], "vocabulary_version": vocabulary.version})
 
     def once() -> bytes:
-        parsed = served.input_fn(body.encode(), "application/json")
-        return served.output_fn(served.predict_fn(parsed, model), "application/json")
+        return served.transform_fn(model, body.encode(), "application/json", "application/json").get_data()
 
     assert b"positive" in benchmark(once)
 

@@ -39,8 +39,8 @@ def own_scores(model_tar: Path, reviews: list[str], work: Path) -> tuple[str, li
     model = inference.model_fn(str(model_dir))
     scores = []
     for review in reviews:
-        prediction = inference.predict_fn(inference.input_fn(review, "text/plain"), model)
-        scores.append(json.loads(inference.output_fn(prediction, "application/json"))["predictions"][0]["score"])
+        response = inference.transform_fn(model, review, "text/plain", "application/json")
+        scores.append(json.loads(response.get_data())["predictions"][0]["score"])
     return model.model_version, scores
 
 

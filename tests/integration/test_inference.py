@@ -1,4 +1,4 @@
-"""inference.py from an extracted model.tar.gz: the four SageMaker functions, every content type, bad input."""
+"""inference.py from an extracted model.tar.gz: model_fn and transform_fn, every content type, bad input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import load_inference
+from tests.conftest import load_inference, transform
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +27,16 @@ def model(inference: ModuleType, quick_model_dir: Path):
 
 
 def predict(inference: ModuleType, model, body, content_type: str, accept: str = "application/json") -> dict:
-    parsed = inference.input_fn(body, content_type)
-    return json.loads(inference.output_fn(inference.predict_fn(parsed, model), accept))
+    answer = transform(inference, model, body, content_type, accept)
+    assert answer.status == 200, answer.body
+    return answer.json()
+
+
+def refused(inference: ModuleType, model, body, content_type: str, accept: str = "application/json") -> tuple:
+    """(status, error message) of a request the endpoint refuses, always with a JSON body."""
+    answer = transform(inference, model, body, content_type, accept)
+    assert answer.content_type == "application/json" and set(answer.json()) == {"error"}
+    return answer.status, answer.json()["error"]
 
 
 def sparse_body(model, *texts: str, version: str | None = None, explain: bool = False) -> bytes:
@@ -92,51 +100,49 @@ def test_explain_lists_terms_of_the_review_each_way(inference, model) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type", "error", "message"),
+    ("body", "content_type", "status", "message"),
     [
-        (b"{}", "application/xml", "UnsupportedContentTypeError", "unsupported content type"),
-        (b"{not json", "application/json", "InferenceError", "invalid JSON"),
-        (b'{"instances": []}', "application/json", "InferenceError", "empty input"),
-        (b'{"instances": [{"indices": [1], "values": [1]}]}', "application/json", "InferenceError", "vocabulary_"),
-        (b"\xff\xfe", "text/plain", "InferenceError", "UTF-8"),
-        (b"   ", "text/plain", "InferenceError", "empty input"),
-        (b"", "text/csv", "InferenceError", "empty input"),
-        (b'{"instances": [{"text": "  "}]}', "application/json", "InferenceError", "instance 0 has an empty text"),
-        (b'{"instances": [{"text": 3}]}', "application/json", "InferenceError", "a text instance is"),
-        (b'{"instances": [{"text": "a", "indices": []}]}', "application/json", "InferenceError", "a text instance is"),
-        (b"1,x,3", "text/csv", "InferenceError", "CSV line 1"),
+        (b"{}", "application/xml", 415, "unsupported content type"),
+        (b"{not json", "application/json", 400, "invalid JSON"),
+        (b'{"instances": []}', "application/json", 400, "empty input"),
+        (b'{"instances": [{"indices": [1], "values": [1]}]}', "application/json", 400, "vocabulary_"),
+        (b"\xff\xfe", "text/plain", 400, "UTF-8"),
+        (b"   ", "text/plain", 400, "empty input"),
+        (b"", "text/csv", 400, "empty input"),
+        (b'{"instances": [{"text": "  "}]}', "application/json", 400, "instance 0 has an empty text"),
+        (b'{"instances": [{"text": 3}]}', "application/json", 400, "a text instance is"),
+        (b'{"instances": [{"text": "a", "indices": []}]}', "application/json", 400, "a text instance is"),
+        (b"1,x,3", "text/csv", 400, "CSV line 1"),
         (
             b'{"instances": [{"indices": [3, 2], "values": [1, 1]}], "vocabulary_version": "v"}',
-            "application/json", "InferenceError", "strictly increasing",
+            "application/json", 400, "strictly increasing",
         ),
         (
             b'{"instances": [{"indices": [1], "values": [1, 2]}], "vocabulary_version": "v"}',
-            "application/json", "InferenceError", "1 indices but 2 values",
+            "application/json", 400, "1 indices but 2 values",
         ),
     ],
 )  # fmt: skip
-def test_input_fn_rejects_bad_input(inference, body: bytes, content_type: str, error: str, message: str) -> None:
-    with pytest.raises(getattr(inference, error), match=message) as info:
-        inference.input_fn(body, content_type)
-    assert 400 <= info.value.status_code < 500
+def test_bad_input_is_refused_with_its_status(inference, model, body: bytes, content_type: str, status: int,
+                                              message: str) -> None:  # fmt: skip
+    answer_status, error = refused(inference, model, body, content_type)
+    assert answer_status == status and message in error
 
 
-def test_predict_fn_rejects_model_mismatches(inference, model) -> None:
+def test_model_mismatches_are_refused(inference, model) -> None:
     n = len(model.vocabulary)
-    with pytest.raises(inference.VocabularyMismatchError, match="^vocabulary_mismatch:") as info:
-        predict(inference, model, sparse_body(model, POSITIVE, version="0123456789abcdef"), "application/json")
-    assert info.value.status_code == 409
+    status, error = refused(
+        inference, model, sparse_body(model, POSITIVE, version="0123456789abcdef"), "application/json"
+    )
+    assert status == 409 and error.startswith("vocabulary_mismatch:")
     out_of_range = json.dumps(
         {"instances": [{"indices": [n], "values": [1]}], "vocabulary_version": model.vocabulary.version}
     )
-    with pytest.raises(inference.InferenceError, match="out of range"):
-        predict(inference, model, out_of_range, "application/json")
-    with pytest.raises(inference.InferenceError, match=f"the model expects {n}"):
-        predict(inference, model, b"1,0,1", "text/csv")
+    assert refused(inference, model, out_of_range, "application/json")[0] == 400
+    assert "out of range" in refused(inference, model, out_of_range, "application/json")[1]
+    assert refused(inference, model, b"1,0,1", "text/csv") == (400, f"CSV row 1 has 3 values, the model expects {n}")
 
 
-def test_output_fn_refuses_other_accept_types(inference, model) -> None:
-    prediction = inference.predict_fn(inference.input_fn(POSITIVE, "text/plain"), model)
-    with pytest.raises(inference.UnsupportedAcceptError) as info:
-        inference.output_fn(prediction, "text/csv")
-    assert info.value.status_code == 406
+def test_other_accept_types_are_refused(inference, model) -> None:
+    status, error = refused(inference, model, POSITIVE, "text/plain", "text/csv")
+    assert status == 406 and error.startswith("unsupported accept type")

@@ -1,5 +1,6 @@
-"""The local SageMaker endpoint (scripts/serve_endpoint.py) serving the real model: the container
-contract (/ping, /invocations) and the runtime API through an unmodified boto3 client."""
+"""The local SageMaker endpoint (scripts/serve_endpoint.py) serving the real model through the scikit-learn
+image's own serving library (.venv-serving): the container contract (/ping, /invocations) and the runtime API
+through an unmodified boto3 client."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import requests
 from botocore.config import Config
 
 from lambda_src.tokenizer import Vocabulary
-from scripts.serve_endpoint import create_app, resolve_model_dir
+from scripts.serve_endpoint import resolve_model_dir
+from tests.conftest import served
 
 pytestmark = pytest.mark.integration
 
@@ -127,13 +129,14 @@ def test_container_contract_success(model_endpoint, vocabulary):
     assert response.status_code == 200 and response.json()["predictions"][0]["label"] == "positive"
 
 
-def test_only_the_configured_endpoint_name_is_served(trained_model, tmp_path):
+def test_only_the_configured_endpoint_name_is_served(trained_model, serving_python, tmp_path):
     """With --endpoint-name, another name gets the runtime's ValidationError, as AWS answers."""
-    model_dir = resolve_model_dir(trained_model.model_tar, tmp_path)
-    client = create_app(model_dir, endpoint_name="imdb-sentiment").test_client()
-    wrong = client.post("/endpoints/other/invocations", data=REVIEW, content_type="text/plain")
+    with served(serving_python, trained_model.model_tar, tmp_path, "--endpoint-name", "imdb-sentiment") as url:
+        wrong = requests.post(f"{url}/endpoints/other/invocations", data=REVIEW, timeout=10,
+                              headers={"Content-Type": "text/plain"})  # fmt: skip
+        right = requests.post(f"{url}/endpoints/imdb-sentiment/invocations", data=REVIEW, timeout=10,
+                              headers={"Content-Type": "text/plain"})  # fmt: skip
     assert wrong.status_code == 400 and wrong.headers["x-amzn-ErrorType"] == "ValidationError"
-    right = client.post("/endpoints/imdb-sentiment/invocations", data=REVIEW, content_type="text/plain")
     assert right.status_code == 200 and right.headers["x-Amzn-Invoked-Production-Variant"] == "AllTraffic"
 
 

@@ -52,8 +52,8 @@ def local_model(local_stack, tmp_path_factory: pytest.TempPathFactory):
 
 
 def expected_score(model, text: str) -> float:
-    prediction = inference.predict_fn(inference.input_fn(text, "text/plain"), model)
-    return json.loads(inference.output_fn(prediction, "application/json"))["predictions"][0]["score"]
+    response = inference.transform_fn(model, text, "text/plain", "application/json")
+    return json.loads(response.get_data())["predictions"][0]["score"]
 
 
 def test_fixed_test_sample_matches_the_model_and_its_accuracy(local_stack, test_sample, local_model) -> None:

@@ -102,7 +102,8 @@ def test_2000_reviews_through_a_transform_job_match_the_model(
     correct = 0
     for line in lines:
         text, label = reviews[line["id"]]
-        own = inference.predict_fn(inference.input_fn(text, "text/plain"), model)["predictions"][0]
+        own = json.loads(inference.transform_fn(model, text, "text/plain", "application/json").get_data())
+        own = own["predictions"][0]
         assert line["score"] == pytest.approx(own["score"], abs=1e-9) and line["label"] == own["label"]
         correct += (line["label"] == "positive") == bool(label)
     assert abs(correct / len(lines) - local_stack.metrics["accuracy"]) < 0.02

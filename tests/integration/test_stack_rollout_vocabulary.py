@@ -7,6 +7,10 @@ So for a while the endpoint serves one vocabulary and the Lambda ships the other
 meets the old Lambda; back, the old (restored) endpoint meets the new Lambda. Every answer must still be a
 200 whose score is the answering model's own score for that review, computed here with that model's own
 inference.py.
+
+The endpoint's model servers run the scikit-learn image's own serving library (sagemaker-containers in
+.venv-serving), which answers any exception of the model's code with a generic 500: the Lambda sees the
+endpoint's 409 ``vocabulary_mismatch`` (and falls back to raw text) only because ``transform_fn`` returns it.
 """
 
 from __future__ import annotations
@@ -89,3 +93,7 @@ def test_vocabulary_change_gives_every_client_its_models_own_answer(
         time.sleep(0.5)
     assert fallback_models == {old_version, new_version}, fallback_models
     assert len(answers) > CLIENTS * 20, len(answers)
+    per_client = {client: sum(a.client == client for a in answers) for client in range(CLIENTS)}
+    assert all(count > 5 for count in per_client.values()), f"not every client kept sending: {per_client}"
+    logs = list((local_stack.layout.state / "sagemaker").glob("*/*/server.log"))
+    assert logs and all("through sagemaker-containers 2.8.6.post2" in log.read_text() for log in logs), logs

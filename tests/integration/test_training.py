@@ -86,7 +86,9 @@ def test_served_model_reproduces_training_scores(full_artifacts: Path, imdb_fold
     model = served.model_fn(str(tmp_path))
     split = load_split(imdb_folder, "test", limit=100)
     served_scores = [
-        served.predict_fn(served.input_fn(text.encode(), "text/plain"), model)["predictions"][0]["score"]
+        json.loads(served.transform_fn(model, text.encode(), "text/plain", "application/json").get_data())[
+            "predictions"
+        ][0]["score"]
         for text in split.texts
     ]
     vocabulary = model.vocabulary

@@ -16,8 +16,8 @@ import io
 import json
 import logging
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
@@ -26,8 +26,7 @@ from botocore.stub import Stubber
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from scripts import serve_endpoint
-from tests.conftest import load_inference
+from tests.conftest import load_inference, transform
 from tests.unit.strategies import ANY_TEXT, JSON_VALUES, REVIEWS, SCALARS, WORDS, mostly
 
 pytestmark = pytest.mark.fuzz
@@ -113,16 +112,20 @@ def api_gateway_events(draw: st.DrawFn) -> Any:
     return event
 
 
-class InferenceRuntime:
-    """A stand-in for the sagemaker-runtime client: invoke_endpoint runs the real inference.py through
-    serve_endpoint's ModelServer, and a container error raises the ModelError botocore would raise."""
+# The content types the serving image's library hands to transform_fn as text (sagemaker-containers' UTF8_TYPES).
+UTF8_TYPES = ("application/json", "text/csv")
 
-    def __init__(self, server: serve_endpoint.ModelServer) -> None:
-        self.server = server
+
+class InferenceRuntime:
+    """A stand-in for the sagemaker-runtime client: invoke_endpoint runs the real inference.py's transform_fn
+    as the serving image's library calls it, and a container error raises the ModelError botocore would raise."""
+
+    def __init__(self, inference: ModuleType, model: Any) -> None:
+        self.inference, self.model = inference, model
 
     def invoke_endpoint(self, *, EndpointName: str, Body: bytes, ContentType: str, Accept: str) -> dict:  # noqa: N803
-        body = Body.decode("utf-8") if ContentType in serve_endpoint.UTF8_TYPES else Body
-        answer = self.server.invoke(body, ContentType, Accept)
+        body = Body.decode("utf-8") if ContentType in UTF8_TYPES else Body
+        answer = transform(self.inference, self.model, body, ContentType, Accept)
         if answer.status != 200:
             error = {"Code": "ModelError", "Message": f"Received error ({answer.status}) from primary"}
             response = {"Error": error, "OriginalStatusCode": answer.status, "OriginalMessage": answer.body.decode()}
@@ -131,11 +134,9 @@ class InferenceRuntime:
 
 
 @pytest.fixture(scope="module")
-def model_server(tiny_model_dir: Path) -> serve_endpoint.ModelServer:
-    with mock.patch.object(
-        serve_endpoint, "load_inference_module", lambda model_dir, _program: load_inference(model_dir)
-    ):
-        return serve_endpoint.ModelServer(tiny_model_dir)
+def served_model(tiny_model_dir: Path) -> tuple[ModuleType, Any]:
+    inference = load_inference(tiny_model_dir)
+    return inference, inference.model_fn(str(tiny_model_dir))
 
 
 class StatusLog(logging.Handler):
@@ -178,8 +179,8 @@ def respond(handler, event_: Any, context) -> tuple[int, Any]:
 
 
 @given(event_=api_gateway_events())
-def test_any_event_gets_a_json_answer_and_never_a_5xx(handler, model_server, lambda_context, event_):
-    handler.ENDPOINT.client = InferenceRuntime(model_server)
+def test_any_event_gets_a_json_answer_and_never_a_5xx(handler, served_model, lambda_context, event_):
+    handler.ENDPOINT.client = InferenceRuntime(*served_model)
     status, body = respond(handler, event_, lambda_context)
     event(f"status {status}")
     assert status < 500, body

@@ -38,7 +38,7 @@ def write_model(folder: Path, terms: tuple[str, ...], weights: dict[str, float],
 
 
 class InProcessEndpoint:
-    """inference.py's four functions behind the handler's ``invoke``; errors come back as sagemaker-runtime's."""
+    """inference.py's ``transform_fn`` behind the handler's ``invoke``; errors come back as sagemaker-runtime's."""
 
     def __init__(self, model_dir: Path) -> None:
         self.model = inference.model_fn(str(model_dir))
@@ -46,16 +46,15 @@ class InProcessEndpoint:
 
     def invoke(self, body: bytes) -> bytes:
         self.bodies.append(json.loads(body))
-        try:
-            prediction = inference.predict_fn(inference.input_fn(body, "application/json"), self.model)
-        except inference.InferenceError as error:
-            response = {
+        response = inference.transform_fn(self.model, body, "application/json", "application/json")
+        if response.status_code != 200:
+            error = {
                 "Error": {"Code": "ModelError", "Message": "m"},
-                "OriginalStatusCode": error.status_code,
-                "OriginalMessage": json.dumps({"error": str(error)}),
+                "OriginalStatusCode": response.status_code,
+                "OriginalMessage": response.get_data(as_text=True),
             }
-            raise map_client_error(ClientError(response, "InvokeEndpoint")) from error
-        return inference.output_fn(prediction, "application/json")
+            raise map_client_error(ClientError(error, "InvokeEndpoint"))
+        return response.get_data()
 
     def sent_text(self) -> list[bool]:
         return ["text" in body["instances"][0] for body in self.bodies]
@@ -91,8 +90,8 @@ def classify(handler, load_event, lambda_context, body: dict[str, Any]) -> tuple
 
 def own_score(model_dir: Path, text: str) -> float:
     model = inference.model_fn(str(model_dir))
-    prediction = inference.predict_fn(inference.input_fn(text, "text/plain"), model)
-    return prediction["predictions"][0]["score"]
+    response = inference.transform_fn(model, text, "text/plain", "application/json")
+    return json.loads(response.get_data())["predictions"][0]["score"]
 
 
 @pytest.mark.parametrize(("ships", "serves"), [("old", "new"), ("new", "old")])

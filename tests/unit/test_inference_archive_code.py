@@ -17,7 +17,7 @@ import json, sys
 sys.path.insert(0, sys.argv[1] + "/code")
 import inference, training.serving
 model = inference.model_fn(sys.argv[1])
-body = inference.output_fn(inference.predict_fn(inference.input_fn(b"a wonderful film", "text/plain"), model), "")
+body = inference.transform_fn(model, b"a wonderful film", "text/plain", "application/json").get_data()
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("training", "lambda_src"))
 print(json.dumps({"serving": training.serving.__file__, "answer": json.loads(body), "loaded": loaded}))
 """
@@ -38,6 +38,6 @@ def test_archive_code_runs_without_the_repository(tiny_model_dir: Path, tmp_path
     assert {name for name in probe["loaded"] if name.startswith("training")} == {
         "training",
         "training.serving",
-        *(f"training.serving.{name}" for name in ("errors", "explanation", "json_lines", "limits")),
-        *(f"training.serving.{name}" for name in ("parsing", "request", "scoring", "sentiment_model")),
+        *(f"training.serving.{name}" for name in ("errors", "explanation", "json_lines", "limits", "media")),
+        *(f"training.serving.{name}" for name in ("parsing", "request", "scoring", "sentiment_model", "transform")),
     }

@@ -13,6 +13,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
+from tests.conftest import Served
 from training import inference
 from training.serving.limits import MAX_JSON_LINES
 
@@ -35,9 +36,16 @@ def score(*words: str) -> float:
     return 1 / (1 + math.exp(-(INTERCEPT + sum(WEIGHTS[word] for word in words))))
 
 
+def run(model: inference.SentimentModel, body: bytes | str, content_type: str = JSONL, accept: str = JSONL) -> Served:
+    """``transform_fn`` as the container calls it; its response's status, body and content type."""
+    response = inference.transform_fn(model, body, content_type, accept)
+    return Served(response.status_code, response.get_data(), response.mimetype)
+
+
 def answer_lines(body: str, model: inference.SentimentModel, accept: str = JSONL) -> list[dict]:
-    parsed = inference.input_fn(body.encode("utf-8"), JSONL)
-    out = inference.output_fn(inference.predict_fn(parsed, model), accept).decode("utf-8")
+    answer = run(model, body.encode("utf-8"), JSONL, accept)
+    assert (answer.status, answer.content_type) == (200, accept)
+    out = answer.body.decode("utf-8")
     assert not out.endswith("\n"), "AssembleWith=Line adds the newline after each answer"
     return [json.loads(line) for line in out.split("\n")]
 
@@ -95,8 +103,7 @@ def test_explain_per_line_and_json_answer_when_asked(model) -> None:
     body = '{"id": 1, "review": "great but bad", "explain": true}\n{"id": 2, "review": "good"}'
     lines = answer_lines(body, model)
     assert lines[0]["explanation"]["positive"][0]["term"] == "great" and "explanation" not in lines[1]
-    parsed = inference.input_fn(body, JSONL)
-    whole = json.loads(inference.output_fn(inference.predict_fn(parsed, model), "application/json"))
+    whole = run(model, body, JSONL, "application/json").json()
     assert whole["model_version"] == "tiny-model" and len(whole["predictions"]) == 2
 
 
@@ -109,17 +116,15 @@ def test_explain_per_line_and_json_answer_when_asked(model) -> None:
         (b'{"review": "good"}\n' * (inference.MAX_BODY_BYTES // 19 + 1), 413),
     ],
 )
-def test_a_body_that_is_not_json_lines_is_refused_whole(body: bytes, status: int) -> None:
-    with pytest.raises(inference.InferenceError) as refused:
-        inference.input_fn(body, JSONL)
-    assert refused.value.status_code == status
+def test_a_body_that_is_not_json_lines_is_refused_whole(model, body: bytes, status: int) -> None:
+    refused = run(model, body)
+    assert (refused.status, refused.content_type) == (status, "application/json") and refused.json()["error"]
 
 
 def test_jsonlines_answer_for_a_json_request_is_one_prediction_a_line(model) -> None:
     request = {"instances": [{"indices": [1], "values": [1]}], "vocabulary_version": model.vocabulary.version}
-    parsed = inference.input_fn(json.dumps(request), "application/json")
-    out = inference.output_fn(inference.predict_fn(parsed, model), JSONL)
-    assert json.loads(out) == {"label": "positive", "score": pytest.approx(score("great"))}
+    out = run(model, json.dumps(request), "application/json", JSONL)
+    assert out.content_type == JSONL and out.json() == {"label": "positive", "score": pytest.approx(score("great"))}
 
 
 def test_the_word_limit_is_the_records_error(model) -> None:

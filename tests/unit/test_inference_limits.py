@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import load_inference
+from tests.conftest import load_inference, transform
 
 
 @pytest.fixture(scope="module")
@@ -68,20 +68,19 @@ BAD_INPUT = [
 @pytest.mark.parametrize(
     ("case", "body", "content_type", "status", "message"), BAD_INPUT, ids=[c[0] for c in BAD_INPUT]
 )
-def test_bad_input_is_a_4xx_with_a_clear_message(inference, case, body, content_type, status, message):
+def test_bad_input_is_a_4xx_with_a_clear_message(inference, model, case, body, content_type, status, message):
     for data in (body, body.encode("utf-8")):  # the container passes JSON and CSV as text, others as bytes
-        with pytest.raises(inference.InferenceError, match=message) as raised:
-            inference.input_fn(data, content_type)
-        assert raised.value.status_code == status
+        answer = transform(inference, model, data, content_type)
+        assert (answer.status, answer.content_type) == (status, "application/json")
+        assert message in answer.json()["error"]
 
 
 @pytest.mark.parametrize(
     ("content_type", "accept"), [("x" * 300_000, "application/json"), ("text/plain", "y" * 300_000)]
 )
 def test_a_huge_content_or_accept_type_is_quoted_short(inference, model, content_type, accept):
-    with pytest.raises(inference.InferenceError) as raised:
-        inference.output_fn(inference.predict_fn(inference.input_fn(b"good film", content_type), model), accept)
-    assert len(str(raised.value)) < 200 and "300000 characters" in str(raised.value)
+    error = transform(inference, model, b"good film", content_type, accept).json()["error"]
+    assert len(error) < 200 and "300000 characters" in error
 
 
 def test_limits_are_the_lambdas(inference):
@@ -93,18 +92,16 @@ def test_limits_are_the_lambdas(inference):
 
 
 def test_a_text_with_too_many_words_is_a_413_before_its_ngrams(inference, model):
-    parsed = inference.input_fn(("! " * (inference.MAX_TEXT_WORDS + 1)).encode(), "text/plain")
-    with pytest.raises(inference.PayloadTooLargeError, match="5001 words; the limit is 5000") as raised:
-        inference.predict_fn(parsed, model)
-    assert raised.value.status_code == 413
+    answer = transform(inference, model, ("! " * (inference.MAX_TEXT_WORDS + 1)).encode(), "text/plain")
+    assert answer.status == 413 and "5001 words; the limit is 5000" in answer.json()["error"]
 
 
 def test_valid_input_at_the_limits_is_answered(inference, model):
     n = len(model.vocabulary)
     csv = "\n".join([",".join(["1"] * n)] * inference.MAX_INSTANCES)
-    out = inference.predict_fn(inference.input_fn(csv, "text/csv"), model)
+    out = transform(inference, model, csv, "text/csv").json()
     assert len(out["predictions"]) == inference.MAX_INSTANCES
     sparse = instance_json(inference.MAX_INSTANCES, version=model.vocabulary.version)
-    assert len(inference.predict_fn(inference.input_fn(sparse, "application/json"), model)["predictions"]) == 256
+    assert len(transform(inference, model, sparse, "application/json").json()["predictions"]) == 256
     text = "wonderful " + "\ufdfa" * ((inference.MAX_NORMALIZED_CHARS - 10) // 18)
-    assert inference.predict_fn(inference.input_fn(text.encode(), "text/plain"), model)["predictions"]
+    assert transform(inference, model, text.encode(), "text/plain").json()["predictions"]

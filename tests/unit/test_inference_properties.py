@@ -1,23 +1,25 @@
 """Property of the endpoint: whatever body, content type and accept type reach inference.py, the
 model server answers with a JSON body and a 2xx or the 4xx of a client's error, never a 500.
 
-input_fn -> predict_fn -> output_fn run for real on a tiny real model through serve_endpoint's
-ModelServer, the code that maps their exceptions to the container's status. `make fuzz` runs this
-with the thorough profile (10,000 examples).
+``inference.transform_fn`` runs for real on a tiny real model, in-process, called as the serving image's
+library calls it (the body as text for its UTF-8 types, else bytes). The library answers any exception with
+a 500 and passes a returned response on unchanged (both shown through the real library in
+test_container_statuses.py), so "transform_fn never raises and answers 200 or a 4xx" is "the container never
+answers 500". `make fuzz` runs this with the thorough profile (10,000 examples).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from unittest import mock
+from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from scripts import serve_endpoint
-from tests.conftest import load_inference
+from tests.conftest import load_inference, transform
 from tests.unit.strategies import ANY_TEXT, JSON_VALUES, REVIEWS, mostly
 
 pytestmark = pytest.mark.fuzz
@@ -26,11 +28,9 @@ CLIENT_ERRORS = {400, 406, 409, 413, 415}
 
 
 @pytest.fixture(scope="module")
-def model_server(tiny_model_dir: Path) -> serve_endpoint.ModelServer:
-    with mock.patch.object(
-        serve_endpoint, "load_inference_module", lambda model_dir, _program: load_inference(model_dir)
-    ):
-        return serve_endpoint.ModelServer(tiny_model_dir)
+def served_model(tiny_model_dir: Path) -> tuple[ModuleType, Any]:
+    inference = load_inference(tiny_model_dir)
+    return inference, inference.model_fn(str(tiny_model_dir))
 
 
 NUMBERS = st.one_of(
@@ -92,8 +92,9 @@ ACCEPTS = mostly(
 
 
 @given(data=st.data())
-def test_any_body_gets_json_and_never_a_500(model_server, data):
-    version = model_server.model.vocabulary.version
+def test_any_body_gets_json_and_never_a_500(served_model, data):
+    inference, model = served_model
+    version = model.vocabulary.version
     content_type = data.draw(CONTENT_TYPES)
     text = data.draw(
         st.one_of(sparse_bodies(version), CSV_BODIES, REVIEWS, ANY_TEXT, JSON_VALUES.map(json.dumps)), label="body"
@@ -102,7 +103,7 @@ def test_any_body_gets_json_and_never_a_500(model_server, data):
     body = text.encode("utf-8", "surrogatepass") if as_bytes else text
     if as_bytes is None:
         body = data.draw(st.binary(max_size=200), label="raw bytes")
-    answer = model_server.invoke(body, content_type, data.draw(ACCEPTS, label="accept"))
+    answer = transform(inference, model, body, content_type, data.draw(ACCEPTS, label="accept"))
     event(f"status {answer.status}")
     assert answer.status == 200 or answer.status in CLIENT_ERRORS, answer.body
     decoded = json.loads(answer.body)

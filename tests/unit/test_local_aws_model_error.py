@@ -15,7 +15,8 @@ from botocore.parsers import create_parser
 
 from lambda_src.endpoint import map_client_error
 from scripts.local_aws.local_aws_shared.model_error import MODEL_ERROR_STATUS, model_error_body
-from scripts.serve_endpoint import FAKE_ACCOUNT, create_app
+from scripts.local_endpoint.runtime_api import FAKE_ACCOUNT
+from tests.conftest import post
 
 MISMATCH = '{"error": "vocabulary_mismatch: the model expects vocabulary v2"}'
 
@@ -66,12 +67,16 @@ def test_botocore_parses_it_as_model_error_and_the_lambda_maps_it(status, messag
     assert answer["statusCode"] == api_status and json.loads(answer["body"])["error"] == api_code
 
 
-def test_serve_endpoint_answers_a_container_error_with_the_shared_body(tiny_model_dir, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    client = create_app(tiny_model_dir, endpoint_name="imdb-sentiment").test_client()
-    container = client.post("/invocations", data=b"x", content_type="application/x-unknown")
-    runtime = client.post("/endpoints/imdb-sentiment/invocations", data=b"x", content_type="application/x-unknown")
-    assert container.status_code == 415
-    assert runtime.status_code == MODEL_ERROR_STATUS and runtime.headers["x-amzn-ErrorType"] == "ModelError"
-    expected = model_error_body("imdb-sentiment", "eu-west-1", FAKE_ACCOUNT, 415, container.get_data(as_text=True))
-    assert runtime.get_json() == expected
+def test_serve_endpoint_answers_a_container_error_with_the_shared_body(tiny_endpoint):
+    """The real server (tests/conftest.py ``tiny_endpoint``, started with AWS_DEFAULT_REGION=eu-west-1)."""
+    container = post(f"{tiny_endpoint}/invocations", b"x", "application/x-unknown")
+    runtime = post(f"{tiny_endpoint}/endpoints/imdb-sentiment/invocations", b"x", "application/x-unknown")
+    assert container.status == 415
+    assert runtime.status == MODEL_ERROR_STATUS
+    expected = model_error_body("imdb-sentiment", "eu-west-1", FAKE_ACCOUNT, 415, container.body.decode())
+    assert runtime.json() == expected
+
+
+def test_serve_endpoint_refuses_another_endpoints_name_as_aws_does(tiny_endpoint):
+    other = post(f"{tiny_endpoint}/endpoints/other/invocations", b"good", "text/plain")
+    assert other.status == 400 and other.json() == {"message": f"Endpoint other of account {FAKE_ACCOUNT} not found."}

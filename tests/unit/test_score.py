@@ -207,14 +207,17 @@ def test_strict_passes_clean_input(model: Path, tmp_path: Path) -> None:
 
 
 def test_the_archive_s_own_inference_code_scores(tmp_path: Path) -> None:
-    """Not the project's training/inference.py: an archive whose predict_fn differs gives its answer."""
+    """Not the project's training/inference.py: an archive whose transform_fn differs gives its answer."""
     patched = build_model(
         tmp_path / "patched",
-        "\n_original_predict_fn = predict_fn\n\n\ndef predict_fn(data, model):\n"
-        "    answer = _original_predict_fn(data, model)\n"
+        "\nimport json\n\n_original_transform_fn = transform_fn\n\n\n"
+        "def transform_fn(model, body, content_type, accept):\n"
+        "    response = _original_transform_fn(model, body, content_type, accept)\n"
+        "    answer = json.loads(response.get_data())\n"
         "    for prediction in answer['predictions']:\n"
         "        prediction['score'] = 0.125\n"
-        "    return answer\n",
+        "    response.set_data(json.dumps(answer))\n"
+        "    return response\n",
     )
     source = write_jsonl(tmp_path / "in.jsonl", [{"review": "good"}])
     assert score(patched, source, "-o", tmp_path / "out.jsonl") == 0

@@ -1,24 +1,24 @@
-"""serve_endpoint.py: a request over the payload limit is a 413 before it is read, and a model.tar.gz is
-only extracted into (and served from) a cache directory private to the user, and only once complete."""
+"""serve_endpoint.py: a request over the payload limit is a 413 before the serving image's library reads it, and
+a model.tar.gz is only extracted into (and served from) a cache directory private to the user, and only once
+complete. Requests go to the real server (tests/conftest.py ``tiny_endpoint``, under .venv-serving)."""
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import stat
 import tarfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from scripts import serve_endpoint
-from scripts.serve_endpoint import MAX_REQUEST_BYTES, create_app, resolve_model_dir
-
-
-@pytest.fixture(scope="module")
-def client(tiny_model_dir: Path):
-    return create_app(tiny_model_dir, endpoint_name="imdb-sentiment").test_client()
+from scripts.serve_endpoint import MAX_REQUEST_BYTES, resolve_model_dir
+from tests.conftest import post
 
 
 @pytest.fixture(scope="module")
@@ -30,23 +30,35 @@ def tiny_model_tar(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactor
     return path
 
 
-def test_a_body_over_the_limit_is_a_json_413(client):
-    response = client.post("/invocations", data=b" " * (MAX_REQUEST_BYTES + 1), content_type="text/plain")
-    assert response.status_code == 413 and "payload limit" in response.get_json()["error"]
+def test_a_body_over_the_limit_is_a_json_413(tiny_endpoint):
+    response = post(f"{tiny_endpoint}/invocations", b" " * (MAX_REQUEST_BYTES + 1), "text/plain")
+    assert response.status == 413 and "payload limit" in response.json()["error"]
 
 
-def test_the_runtime_api_refuses_it_as_aws_does(client):
-    response = client.post(
-        "/endpoints/imdb-sentiment/invocations", data=b"1" * (MAX_REQUEST_BYTES + 1), content_type="text/csv"
-    )
-    assert response.status_code == 413 and response.headers["x-amzn-ErrorType"] == "ValidationError"
-    assert response.get_json()["message"]
+def test_the_runtime_api_refuses_it_as_aws_does(tiny_endpoint):
+    url = f"{tiny_endpoint}/endpoints/imdb-sentiment/invocations"
+    request = urllib.request.Request(url, data=b"1" * (MAX_REQUEST_BYTES + 1), headers={"Content-Type": "text/csv"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    with refused.value as response:
+        assert response.code == 413 and response.headers["x-amzn-ErrorType"] == "ValidationError"
+        assert json.loads(response.read())["message"]
 
 
-def test_a_body_at_the_limit_reaches_the_model(client):
+def test_a_chunked_body_over_the_limit_is_refused_after_reading_only_the_limit(tiny_endpoint):
+    chunks = (b" " * (1024 * 1024) for _ in range(7))  # no Content-Length: urllib sends it chunked
+    headers = {"Content-Type": "text/plain"}
+    request = urllib.request.Request(f"{tiny_endpoint}/invocations", data=chunks, headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    with refused.value as response:
+        assert response.code == 413 and "payload limit" in json.loads(response.read())["error"]
+
+
+def test_a_body_at_the_limit_reaches_the_model(tiny_endpoint):
     body = b"good film" + b" " * (MAX_REQUEST_BYTES - 9)
-    response = client.post("/invocations", data=body, content_type="text/plain")
-    assert response.status_code == 413 and "review too long" in response.get_json()["error"]  # inference.py's own
+    response = post(f"{tiny_endpoint}/invocations", body, "text/plain")
+    assert response.status == 413 and "review too long" in response.json()["error"]  # inference.py's own
 
 
 def test_json_lines_past_the_record_cap_are_a_json_413(client):

@@ -5,8 +5,10 @@ into its own directory and the project's local endpoint server is started on a f
 model's container environment; the deployment counts only once ``GET /ping`` answers 200.
 
 The server command is ``$LOCAL_ENDPOINT_PYTHON -m scripts.serve_endpoint --model DIR --port P`` run in
-``$LOCAL_ENDPOINT_WORKDIR`` (the project root): the project's serving code under the project's Python, not
-LocalStack's.
+``$LOCAL_ENDPOINT_WORKDIR`` (the project root). ``LOCAL_ENDPOINT_PYTHON`` is ``.venv-serving``'s Python (set by
+scripts/local_aws/localstack.py): the scikit-learn image's Python 3.10 and serving library (sagemaker-containers
+2.8.6.post2), so every request of an endpoint or a transform job goes through the image's own worker and
+Transformer, whose wrapper answers any exception of the model's code with a generic 500, as on AWS.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tarfile
 import threading
 import time
@@ -144,8 +145,11 @@ def start_model_server(
     model_dir = root / "model"
     extract_model(archive, model_dir)
     port = _free_port()
+    python = os.environ.get("LOCAL_ENDPOINT_PYTHON")
+    if not python:  # LocalStack's own Python has no serving library: no server could start
+        raise DeploymentError(HEALTH_CHECK_FAILURE.format(variant=variant_name), "LOCAL_ENDPOINT_PYTHON is not set")
     command = [
-        os.environ.get("LOCAL_ENDPOINT_PYTHON") or sys.executable,
+        python,
         "-m",
         "scripts.serve_endpoint",
         "--model",
