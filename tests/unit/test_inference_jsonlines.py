@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
 from tests.conftest import Served
 from training import inference
+from training.serving import transform
 from training.serving.limits import MAX_JSON_LINES
 
 WEIGHTS = {"good": 1.5, "great": 2.0, "bad": -1.5, "awful": -2.0, "film": 0.25}
@@ -140,7 +141,7 @@ def test_records_past_the_cap_are_a_413_before_any_record_is_parsed(monkeypatch:
     monkeypatch.setattr(json_lines, "parse_line", lambda line: parsed.append(line))
     body = "1\n" * (MAX_JSON_LINES + 1)  # the endpoint once spent 118 s and 1.8 GB on 3 million of these
     with pytest.raises(inference.PayloadTooLargeError, match=f"more than {MAX_JSON_LINES}") as refused:
-        inference.input_fn(body.encode(), JSONL)
+        transform.parse(body.encode(), JSONL)
     assert refused.value.status_code == 413 and parsed == []
 
 

@@ -37,9 +37,10 @@ def model(inference: ModuleType, tiny_model_dir: Path):
 
 
 def answer(inference: ModuleType, model: Any, body: str | bytes, content_type: str) -> dict[str, Any]:
-    """The whole round trip, output_fn included: its bytes must be UTF-8 JSON."""
-    prediction = inference.predict_fn(inference.input_fn(body, content_type), model)
-    return json.loads(inference.output_fn(prediction, "application/json").decode("utf-8"))
+    """The whole round trip through ``transform_fn``: a 200 whose bytes are UTF-8 JSON."""
+    response = inference.transform_fn(model, body, content_type, "application/json")
+    assert response.status_code == 200, response.get_data()
+    return json.loads(response.get_data().decode("utf-8"))
 
 
 def text_body(review_json: str) -> str:
@@ -64,8 +65,7 @@ def test_a_json_lines_review_with_lone_surrogates_scores_as_the_tokeniser_reads_
 
 def test_text_plain_cannot_carry_a_lone_surrogate(inference, model) -> None:
     cesu = "great film \ud800".encode("utf-8", "surrogatepass")  # what a client's surrogatepass encoder sends
-    with pytest.raises(inference.InferenceError, match="not valid UTF-8") as raised:
-        inference.input_fn(cesu, "text/plain")
-    assert raised.value.status_code == 400
+    refused = inference.transform_fn(model, cesu, "text/plain", "application/json")
+    assert refused.status_code == 400 and "not valid UTF-8" in json.loads(refused.get_data())["error"]
     as_text = answer(inference, model, "great film \ud800", "text/plain")  # had a server decoded it already
     assert as_text["predictions"] == answer(inference, model, b"great film", "text/plain")["predictions"]

@@ -211,10 +211,10 @@ def test_an_exception_nobody_foresaw_is_the_records_reason(
 def test_reviews_the_model_code_refuses_are_found_and_the_rest_of_the_batch_is_scored(tmp_path: Path) -> None:
     fussy = build_model(
         tmp_path / "fussy",
-        "\n_original_input_fn = input_fn\n\n\ndef input_fn(body, content_type):\n"
-        "    if b'[3]' in body:  # the vector of 'awful' alone\n"
+        "\n_original_transform_fn = transform_fn\n\n\ndef transform_fn(model, body, content_type, accept):\n"
+        "    if b'[3]' in (body if isinstance(body, bytes) else body.encode()):  # the vector of 'awful' alone\n"
         "        raise RecursionError('this one')\n"
-        "    return _original_input_fn(body, content_type)\n",
+        "    return _original_transform_fn(model, body, content_type, accept)\n",
     )
     texts = ["good", "awful", "bad film", "awful", "great"]
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "review": text} for i, text in enumerate(texts)])
