@@ -10,7 +10,9 @@ it, in this order (the account's role is set only at the end):
 2. the existing-model and serverless examples apply with the inputs their READMEs name, and serve;
 3. the configuration the root had before (logging on without a registered role, 50 reserved executions) is
    refused with AWS's two messages: the emulation bites;
-4. with ``create_api_gateway_cloudwatch_role`` the stack registers its own role and its stage then logs.
+4. with ``create_api_gateway_cloudwatch_role`` the stack registers its own role and its stage then logs;
+5. a state from before logging became conditional (the access log group at its old, uncounted address)
+   plans a move only, as long as logging stays on (terraform/modules/rest_api/moved.tf).
 
 The real-time example needs Application Auto Scaling and the web-site example CloudFront, neither in free
 LocalStack: their plan tests (terraform/examples/*/tests) check the same fresh-account defaults instead.
@@ -21,6 +23,7 @@ every process it started, when the test ends, whatever happened, so nothing outl
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +31,7 @@ import pytest
 import requests
 
 from scripts.local_aws.stack import TerraformError, local_invoke_url
+from scripts.local_aws.terraform import Terraform
 from tests.integration.conftest import REGION, LocalStack, deployed_stack
 
 pytestmark = pytest.mark.integration
@@ -38,6 +42,7 @@ QUOTA = (
     "below its minimum value of [100]."
 )
 UNREGISTERED_ROLE = "arn:aws:iam::000000000000:role/never-registered-api-gateway-logs"
+ACCESS_LOG_GROUP = "aws_cloudwatch_log_group.access"
 EXAMPLE_NAMES = {"existing-model": "imdb-sentiment-byo", "serverless": "imdb-sentiment-serverless"}  # defaults
 REVIEW = json.dumps({"review": "A moving, beautifully acted film; the best I have seen this year."})
 
@@ -120,3 +125,36 @@ def test_a_fresh_account_applies_every_deployable_configuration_and_refuses_the_
     assert stage["accessLogSettings"]["destinationArn"].endswith(":log-group:/aws/apigateway/imdb-sentiment/v1/access")
     assert stage["methodSettings"]["*/*"]["loggingLevel"] == "ERROR"
     assert_serves(stack.predict_url)
+
+    # 5. The access log group of a deployment made before it was counted moves, nothing is replaced.
+    assert_old_state_plans_a_move_only(stack)
+
+
+def assert_old_state_plans_a_move_only(stack: LocalStack) -> None:
+    """The stack's state, copied, with the access log group put back at its uncounted address, and planned."""
+    layout = stack.layout
+    state = json.loads(layout.terraform_state.read_text())
+    groups = [
+        resource
+        for resource in state["resources"]
+        if resource.get("module") == "module.api" and f"{resource['type']}.{resource['name']}" == ACCESS_LOG_GROUP
+    ]
+    assert len(groups) == 1 and [i.get("index_key") for i in groups[0]["instances"]] == [0], groups
+    groups[0]["instances"][0].pop("index_key")
+    groups[0].pop("each", None)
+    old_state = layout.state / "uncounted-access-log-group.tfstate"
+    old_state.write_text(json.dumps(state))
+    plan = Terraform(layout).run(
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-lock=false",
+        f"-state={old_state}",
+        f"-var-file={layout.tfvars}",
+        check=False,
+        capture=True,
+    )
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    group = re.escape(f"module.api.{ACCESS_LOG_GROUP}")
+    assert re.search(rf"# {group} has moved to {group}\[0\]", plan.stdout), plan.stdout[-3000:]
+    assert "Plan: 0 to add, 0 to change, 0 to destroy." in plan.stdout, plan.stdout[-3000:]
