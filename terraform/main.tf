@@ -98,11 +98,12 @@ module "api" {
   function_invoke_arn = module.inference_lambda.alias_invoke_arn
   stage_name          = var.stage_name
 
-  allowed_origins        = local.allowed_origins
-  throttling_rate_limit  = var.throttling_rate_limit
-  throttling_burst_limit = var.throttling_burst_limit
-  create_cloudwatch_role = var.create_api_gateway_cloudwatch_role
-  log_retention_in_days  = var.log_retention_in_days
+  allowed_origins              = local.allowed_origins
+  throttling_rate_limit        = var.throttling_rate_limit
+  throttling_burst_limit       = var.throttling_burst_limit
+  create_cloudwatch_role       = var.create_api_gateway_cloudwatch_role
+  existing_cloudwatch_role_arn = var.existing_api_gateway_cloudwatch_role_arn
+  log_retention_in_days        = var.log_retention_in_days
 
   api_keys   = var.api_keys
   page_route = var.page_route

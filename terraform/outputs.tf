@@ -13,6 +13,11 @@ output "stage_name" {
   value       = module.api.stage_name
 }
 
+output "api_stage_logging_enabled" {
+  description = "Whether the API stage writes access and execution logs: false unless create_api_gateway_cloudwatch_role or existing_api_gateway_cloudwatch_role_arn is set (a fresh account has no API Gateway CloudWatch role and refuses stage logging)."
+  value       = module.api.stage_logging_enabled
+}
+
 output "endpoint_name" {
   description = "Name of the SageMaker endpoint."
   value       = module.endpoint.endpoint_name

@@ -154,9 +154,9 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Lambda reserved concurrency: the most executions the function may hold (README, Security: burst 40 + 20 req/s x 0.5 s = 50). Needs an account concurrency quota of at least this + 100; -1 leaves it unreserved (accounts with a quota of 10)."
+  description = "Lambda reserved concurrency: the most executions the function may hold, set aside from the account's pool. null (default) leaves it unreserved, which every account accepts; a reservation needs an account concurrency quota of at least this + 100 (new accounts can have 10). Sizing: README, Security (burst 40 + 20 req/s x 0.5 s = 50)."
   type        = number
-  default     = 50
+  default     = null
 }
 
 variable "log_level" {
@@ -190,9 +190,15 @@ variable "throttling_burst_limit" {
 }
 
 variable "create_api_gateway_cloudwatch_role" {
-  description = "Create and register the account-level CloudWatch role API Gateway needs for its logs (one per account and region; reset on destroy). Only where the account has none yet: it replaces whatever role is set (see terraform/README.md)."
+  description = "Create and register the account-level CloudWatch role API Gateway needs for its logs (one per account and region; reset on destroy), and turn stage logging on. Only where the account has none yet: it replaces whatever role is set (see terraform/README.md)."
   type        = bool
   default     = false
+}
+
+variable "existing_api_gateway_cloudwatch_role_arn" {
+  description = "ARN of the CloudWatch role already registered in the account's API Gateway settings for this region (`aws apigateway get-account`): turns the stage's access and execution logs on without touching the setting. With neither this nor create_api_gateway_cloudwatch_role the stage has no logging (a fresh account has no role and refuses it)."
+  type        = string
+  default     = null
 }
 
 variable "api_keys" {

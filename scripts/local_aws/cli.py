@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from scripts.local_aws import emulation, stack
+from scripts.local_aws import accounts, emulation, stack
 from scripts.local_aws.environments import ensure_environments, ensure_serving_environment
 from scripts.local_aws.layout import DEFAULT_PORT, DEFAULT_STATE_DIR, REPO_ROOT, Layout
 from scripts.local_aws.web_page import serve_page
@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--var", type=_variable, action="append", default=[], metavar="KEY=VALUE", help="extra Terraform variable"
     )
+    up.add_argument(
+        "--account",
+        choices=sorted(accounts.PROFILES),
+        default=None,
+        help="account profile LocalStack starts with (default: $LOCAL_AWS_ACCOUNT or 'default'): 'fresh' emulates "
+        "a new AWS account (no API Gateway CloudWatch role, Lambda concurrency quota 10); a running LocalStack "
+        "keeps its profile",
+    )
 
     commands.add_parser("plan", help="exit 0 if the deployment matches the configuration, 2 if it would change")
     commands.add_parser("status", help="print processes, health and outputs as JSON")
@@ -71,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    layout = Layout(state=args.state_dir.resolve(), port=args.port)
+    account = getattr(args, "account", None) or accounts.from_environment()
+    layout = Layout(state=args.state_dir.resolve(), port=args.port, account=account)
     if args.command == "install":
         if args.serving_only:
             built = [layout.serving_venv.name] if ensure_serving_environment(layout, force=args.force) else []

@@ -17,11 +17,12 @@ DEFAULT_PORT = 4566
 
 @dataclass(frozen=True)
 class Layout:
-    """Paths and the gateway port of one local stack."""
+    """Paths and the gateway port of one local stack, and the account profile its LocalStack starts with."""
 
     root: Path = REPO_ROOT
     state: Path = DEFAULT_STATE_DIR
     port: int = DEFAULT_PORT
+    account: str = "default"  # accounts.PROFILES: "fresh" emulates a new AWS account's settings and quotas
 
     @property
     def endpoint_url(self) -> str:

@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 
-from scripts.local_aws import processes
+from scripts.local_aws import accounts, processes
 from scripts.local_aws.layout import Layout
 
 HEALTH_TIMEOUT_SECONDS = 90.0
@@ -48,6 +48,8 @@ def environment(layout: Layout) -> dict[str, str]:
         "LOCAL_LAMBDA_PYTHON": str(layout.lambda_venv / "bin" / "python"),
         "LOCAL_ENDPOINT_PYTHON": str(layout.serving_python),
         "LOCAL_ENDPOINT_WORKDIR": str(layout.root),
+        # the account's settings and quotas (accounts.py): none for "default", a new account's for "fresh"
+        **accounts.localstack_environment(layout.account),
     }
 
 

@@ -22,6 +22,9 @@ from scripts.local_aws.layout import Layout
 PROVIDER_MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 OVERRIDE_FILE = "localstack_providers_override.tf"  # written by tflocal into the root for each command
 FOREIGN_OVERRIDE_WAIT_SECONDS = 600.0
+# The longest a terraform command may take here: far above the slowest apply measured (a rollout with the
+# emulated SageMaker's slow updates, a few minutes), so only a hung command reaches it.
+COMMAND_TIMEOUT_SECONDS = 1800.0
 
 
 class TerraformError(RuntimeError):
@@ -104,15 +107,21 @@ class Terraform:
         return result
 
     def _run(self, command: list[str], capture: bool) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            command,
-            cwd=self.directory,
-            env=self.environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if capture else self.output,
-            stderr=subprocess.PIPE if capture else self.output,
-            text=True,
-        )
+        try:
+            return subprocess.run(
+                command,
+                cwd=self.directory,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE if capture else self.output,
+                stderr=subprocess.PIPE if capture else self.output,
+                text=True,
+                timeout=COMMAND_TIMEOUT_SECONDS,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise TerraformError(
+                f"terraform {command[1]} did not finish within {COMMAND_TIMEOUT_SECONDS:.0f} s"
+            ) from error
 
     def write_variables(self, variables: dict[str, Any], path: Path | None = None) -> None:
         path = path or self.layout.tfvars

@@ -148,15 +148,17 @@ def deployed_stack(
     work: Path,
     variables: dict[str, Any] | None = None,
     sagemaker_seconds: dict[str, float] | None = None,
+    account: str = "default",
 ) -> Iterator[LocalStack]:
     """A stack of its own (LocalStack on a free port, the root applied); every process stopped by PID after.
 
     The state (and every file Terraform reads, such as the Lambda zip) lives under .local/ rather than in
     pytest's temporary directories, which other pytest sessions prune while this one still runs.
-    ``sagemaker_seconds`` sets the emulated SageMaker's durations before anything is deployed.
+    ``sagemaker_seconds`` sets the emulated SageMaker's durations before anything is deployed; ``account``
+    is the account profile LocalStack starts with (scripts/local_aws/accounts.py: "fresh" for a new account).
     """
     port = free_port()
-    layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{port}", port=port)
+    layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{port}", port=port, account=account)
     built_zip = work / "lambda.zip"
     assert package_main(["--vocabulary", str(artifacts / "vocabulary.json"), "--output", str(built_zip)]) == 0
     lambda_zip = keep(layout, built_zip)

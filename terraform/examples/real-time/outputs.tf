@@ -17,3 +17,8 @@ output "endpoint_alarm_names" {
   description = "The endpoint's alarms: the deployment rolls back when one fires during a rollout."
   value       = module.endpoint.alarm_names
 }
+
+output "stage_logging_enabled" {
+  description = "Whether the API stage writes access and execution logs (only with existing_api_gateway_cloudwatch_role_arn)."
+  value       = module.api.stage_logging_enabled
+}

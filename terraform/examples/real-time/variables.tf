@@ -27,3 +27,9 @@ variable "alarm_topic_arn" {
   type        = string
   default     = null
 }
+
+variable "existing_api_gateway_cloudwatch_role_arn" {
+  description = "ARN of the CloudWatch role already registered in the account's API Gateway settings (`aws apigateway get-account`): turns the stage's access and execution logs on. null (default): the stage has no logging, which an account without that role (a fresh one) requires."
+  type        = string
+  default     = null
+}

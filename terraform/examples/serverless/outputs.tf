@@ -12,3 +12,8 @@ output "model_s3_uri" {
   description = "S3 URI of the uploaded model."
   value       = module.model_store.model_s3_uri
 }
+
+output "stage_logging_enabled" {
+  description = "Whether the API stage writes access and execution logs (only with existing_api_gateway_cloudwatch_role_arn)."
+  value       = module.api.stage_logging_enabled
+}

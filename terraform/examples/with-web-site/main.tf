@@ -51,7 +51,9 @@ module "api" {
   function_name       = module.inference_lambda.function_name
   function_qualifier  = module.inference_lambda.alias_name
   function_invoke_arn = module.inference_lambda.alias_invoke_arn
-  allowed_origins     = local.allowed_origins
+  # Stage logging only where the account already has API Gateway's CloudWatch role (a fresh one has none).
+  existing_cloudwatch_role_arn = var.existing_api_gateway_cloudwatch_role_arn
+  allowed_origins              = local.allowed_origins
 
   tags = local.tags
 }

@@ -47,3 +47,8 @@ output "log_group_name" {
   description = "CloudWatch log group of the function."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "reserved_concurrent_executions" {
+  description = "Reserved concurrency of the function; null when it is unreserved (shares the account's pool)."
+  value       = var.reserved_concurrent_executions
+}

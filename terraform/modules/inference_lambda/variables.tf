@@ -128,13 +128,13 @@ variable "memory_size" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency: the most executions the function may hold, set aside from the account's pool. The account must keep 100 unreserved (quota >= this + 100; new accounts can have 10). -1 leaves it unreserved, 0 disables the function."
+  description = "Reserved concurrency: the most executions the function may hold, set aside from the account's pool. null (default) leaves it unreserved, which every account accepts. A reservation must leave the account 100 unreserved (quota >= this + 100; new accounts can have 10, so none fits there). 0 disables the function."
   type        = number
-  default     = 50
+  default     = null
 
   validation {
-    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
-    error_message = "reserved_concurrent_executions must be -1 (unreserved) or a whole number >= 0."
+    condition     = var.reserved_concurrent_executions == null ? true : var.reserved_concurrent_executions >= 0 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be null (unreserved) or a whole number >= 0."
   }
 }
 

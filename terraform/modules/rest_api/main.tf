@@ -30,6 +30,12 @@ locals {
   }
   gateway_error_headers = local.allow_any_origin ? { "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'" } : {}
 
+  # API Gateway refuses access logs, execution logging and data trace ("CloudWatch Logs role ARN must be set
+  # in account settings to enable logging") until the account and region have a CloudWatch role, which a
+  # fresh account does not: logging is on only where this module registers one or is told one exists.
+  logging_enabled         = var.create_cloudwatch_role || var.existing_cloudwatch_role_arn != null
+  execution_logging_level = local.logging_enabled ? var.execution_logging_level : "OFF"
+
   access_log_format = jsonencode({
     requestId          = "$context.requestId"
     extendedRequestId  = "$context.extendedRequestId"
@@ -220,6 +226,8 @@ resource "aws_api_gateway_deployment" "this" {
 resource "aws_cloudwatch_log_group" "access" {
   #checkov:skip=CKV_AWS_158:Access logs hold no request bodies; CloudWatch's default encryption suffices.
   #checkov:skip=CKV_AWS_338:Retention is a variable (default 30 days); a year of access logs is not needed.
+  count = local.logging_enabled ? 1 : 0
+
   name              = "/aws/apigateway/${var.name}/${var.stage_name}/access"
   retention_in_days = var.log_retention_in_days
 
@@ -238,9 +246,13 @@ resource "aws_api_gateway_stage" "this" {
 
   xray_tracing_enabled = false
 
-  access_log_settings {
-    destination_arn = aws_cloudwatch_log_group.access.arn
-    format          = local.access_log_format
+  dynamic "access_log_settings" {
+    for_each = local.logging_enabled ? [1] : []
+
+    content {
+      destination_arn = aws_cloudwatch_log_group.access[0].arn
+      format          = local.access_log_format
+    }
   }
 
   tags = var.tags
@@ -257,7 +269,7 @@ resource "aws_api_gateway_method_settings" "all" {
 
   settings {
     metrics_enabled        = true
-    logging_level          = var.execution_logging_level
+    logging_level          = local.execution_logging_level
     data_trace_enabled     = false
     throttling_rate_limit  = var.throttling_rate_limit
     throttling_burst_limit = var.throttling_burst_limit

@@ -24,8 +24,13 @@ output "predict_url" {
 }
 
 output "access_log_group_name" {
-  description = "CloudWatch log group of the stage's JSON access logs."
-  value       = aws_cloudwatch_log_group.access.name
+  description = "CloudWatch log group of the stage's JSON access logs; null while stage logging is off."
+  value       = try(aws_cloudwatch_log_group.access[0].name, null)
+}
+
+output "stage_logging_enabled" {
+  description = "Whether the stage writes access logs and execution logs. false unless create_cloudwatch_role or existing_cloudwatch_role_arn is set: API Gateway refuses stage logging in an account and region without a CloudWatch role (a fresh account), so the stage is deployed without it."
+  value       = local.logging_enabled
 }
 
 output "cloudwatch_role_arn" {

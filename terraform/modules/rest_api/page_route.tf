@@ -107,7 +107,7 @@ resource "aws_api_gateway_method_settings" "page_predict" {
 
   settings {
     metrics_enabled        = true
-    logging_level          = var.execution_logging_level
+    logging_level          = local.execution_logging_level
     data_trace_enabled     = false
     throttling_rate_limit  = var.page_route.rate_limit
     throttling_burst_limit = var.page_route.burst_limit

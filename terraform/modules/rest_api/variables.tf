@@ -108,7 +108,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "execution_logging_level" {
-  description = "API Gateway execution logging (\"OFF\", \"ERROR\" or \"INFO\"); access logs are always on. Like them, needs the account's CloudWatch role on AWS."
+  description = "API Gateway execution logging (\"OFF\", \"ERROR\" or \"INFO\") while stage logging is on (create_cloudwatch_role or existing_cloudwatch_role_arn); without an account CloudWatch role it is OFF."
   type        = string
   default     = "ERROR"
 
@@ -119,9 +119,26 @@ variable "execution_logging_level" {
 }
 
 variable "create_cloudwatch_role" {
-  description = "Create the account-level CloudWatch role API Gateway needs for stage logging and register it (aws_api_gateway_account, reset on destroy). One per account and region: it replaces any role set there, so leave false if the account has one, and on emulators."
+  description = "Create the account-level CloudWatch role API Gateway needs for stage logging and register it (aws_api_gateway_account, reset on destroy), and turn stage logging on. One per account and region: it replaces any role set there, so leave false if the account has one (set existing_cloudwatch_role_arn instead), and on emulators."
   type        = bool
   default     = false
+  nullable    = false
+}
+
+variable "existing_cloudwatch_role_arn" {
+  description = "ARN of the CloudWatch role already registered in this account and region's API Gateway settings (`aws apigateway get-account`): turns stage logging on (access logs, execution logging) without touching the setting. null with create_cloudwatch_role false: the stage has no logging, which a fresh account (no role) accepts."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_cloudwatch_role_arn == null || can(regex("^arn:[a-z-]+:iam::[0-9]{12}:role/.+$", var.existing_cloudwatch_role_arn))
+    error_message = "existing_cloudwatch_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+
+  validation {
+    condition     = var.existing_cloudwatch_role_arn == null || !var.create_cloudwatch_role
+    error_message = "Set existing_cloudwatch_role_arn (the account has a role) or create_cloudwatch_role (create and register one), not both."
+  }
 }
 
 variable "api_keys" {

@@ -28,6 +28,13 @@ run "existing_model" {
     condition     = endswith(output.predict_url, "/predict")
     error_message = "The existing-model example must output the POST /predict URL."
   }
+
+  # A fresh account (no API Gateway CloudWatch role, a Lambda concurrency quota of 10) refuses stage logging
+  # and any reservation: with only its documented inputs the example asks for neither.
+  assert {
+    condition     = output.stage_logging_enabled == false && module.inference_lambda.reserved_concurrent_executions == null
+    error_message = "With its documented inputs the example must apply on a fresh account: no stage logging, no reserved concurrency."
+  }
 }
 
 run "existing_model_new_uri_is_a_new_model" {
@@ -51,4 +58,18 @@ run "existing_model_refuses_a_non_s3_uri" {
   }
 
   expect_failures = [var.model_s3_uri]
+}
+
+run "existing_model_logs_with_the_account_role" {
+  command = plan
+
+  variables {
+    model_s3_uri                             = "s3://my-training-bucket/output/imdb-sentiment-2026-11-27/output/model.tar.gz"
+    existing_api_gateway_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/apigateway-cloudwatch"
+  }
+
+  assert {
+    condition     = output.stage_logging_enabled
+    error_message = "Given the account's existing CloudWatch role, the example's stage must log."
+  }
 }

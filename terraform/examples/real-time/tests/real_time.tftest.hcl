@@ -29,4 +29,24 @@ run "real_time" {
     condition     = join(",", sort(keys(output.endpoint_alarm_names))) == "Invocation5XXErrors,ModelLatency"
     error_message = "The real-time example's guardrails roll back on the 5XX and latency alarms (no serverless cold-start alarm)."
   }
+
+  # A fresh account (no API Gateway CloudWatch role, a Lambda concurrency quota of 10) refuses stage logging
+  # and any reservation: with only its documented inputs the example asks for neither.
+  assert {
+    condition     = output.stage_logging_enabled == false && module.inference_lambda.reserved_concurrent_executions == null
+    error_message = "With its documented inputs the example must apply on a fresh account: no stage logging, no reserved concurrency."
+  }
+}
+
+run "real_time_logs_with_the_account_role" {
+  command = plan
+
+  variables {
+    existing_api_gateway_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/apigateway-cloudwatch"
+  }
+
+  assert {
+    condition     = output.stage_logging_enabled
+    error_message = "Given the account's existing CloudWatch role, the example's stage must log."
+  }
 }

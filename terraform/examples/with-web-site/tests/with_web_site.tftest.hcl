@@ -29,4 +29,25 @@ run "with_web_site" {
     condition     = contains(module.web_site.uploaded_files, "config.js") && contains(module.web_site.uploaded_files, "index.html")
     error_message = "The web example must upload the page and its config.js (the API URL)."
   }
+
+  # A fresh account (no API Gateway CloudWatch role, a Lambda concurrency quota of 10) refuses stage logging
+  # and any reservation: with only its documented inputs the example asks for neither.
+  assert {
+    condition     = output.stage_logging_enabled == false && module.inference_lambda.reserved_concurrent_executions == null
+    error_message = "With its documented inputs the example must apply on a fresh account: no stage logging, no reserved concurrency."
+  }
+}
+
+run "with_web_site_logs_with_the_account_role" {
+  command = plan
+
+  variables {
+    web_source_dir                           = "../../../web"
+    existing_api_gateway_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/apigateway-cloudwatch"
+  }
+
+  assert {
+    condition     = output.stage_logging_enabled
+    error_message = "Given the account's existing CloudWatch role, the example's stage must log."
+  }
 }

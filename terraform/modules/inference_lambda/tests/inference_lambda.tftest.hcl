@@ -44,8 +44,8 @@ run "function_runs_the_packaged_handler" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50 && aws_lambda_function.this.memory_size == 512
-    error_message = "Defaults: 50 reserved executions (bounded), 512 MB."
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == null && aws_lambda_function.this.memory_size == 512
+    error_message = "Defaults: unreserved (a fresh account's quota of 10 refuses any reservation), 512 MB."
   }
 
   assert {
@@ -190,12 +190,12 @@ run "role_name_is_unique_per_deployment" {
 
 # Access: who may assume the function's role and how far it may scale.
 
-run "lambda_trust_and_bounded_concurrency" {
+run "lambda_trust_and_unreserved_concurrency" {
   command = plan
 
   assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50
-    error_message = "Reserved concurrency is bounded by default (50, derived in the README)."
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == null
+    error_message = "Reserved concurrency is opt-in: by default the function shares the account's pool (PutFunctionConcurrency is never called)."
   }
 
   assert {
@@ -207,17 +207,37 @@ run "lambda_trust_and_bounded_concurrency" {
   }
 }
 
-run "lambda_concurrency_can_be_left_unreserved" {
+run "lambda_concurrency_can_be_reserved" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 50
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == 50
+    error_message = "A reservation, where the account's quota allows it, reaches the function."
+  }
+}
+
+run "lambda_concurrency_rejects_minus_one" {
   command = plan
 
   variables {
     reserved_concurrent_executions = -1
   }
 
-  assert {
-    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
-    error_message = "-1 must leave the function unreserved (accounts whose quota is too low to reserve)."
+  expect_failures = [var.reserved_concurrent_executions]
+}
+
+run "lambda_concurrency_rejects_a_fraction" {
+  command = plan
+
+  variables {
+    reserved_concurrent_executions = 2.5
   }
+
+  expect_failures = [var.reserved_concurrent_executions]
 }
 
 # Alarms and the alias API Gateway invokes.

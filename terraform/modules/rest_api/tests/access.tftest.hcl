@@ -139,6 +139,11 @@ run "page_gets_a_keyless_route_with_its_own_throttle" {
   }
 
   assert {
+    condition     = one(aws_api_gateway_method_settings.page_predict[0].settings).logging_level == "OFF"
+    error_message = "Without an account CloudWatch role the page route's method setting must not turn execution logging on either."
+  }
+
+  assert {
     condition     = aws_api_gateway_integration.page_preflight[0].type == "MOCK" && aws_api_gateway_integration_response.page_preflight[0].response_templates["application/json"] == aws_api_gateway_integration_response.preflight.response_templates["application/json"]
     error_message = "The page route must answer CORS preflights exactly as /predict does."
   }

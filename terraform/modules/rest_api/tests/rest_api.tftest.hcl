@@ -134,19 +134,91 @@ run "throttling_and_access_logs" {
   }
 
   assert {
+    condition     = length(aws_api_gateway_account.this) == 0
+    error_message = "The account-level CloudWatch role is opt-in."
+  }
+}
+
+# A fresh account has no API Gateway CloudWatch role and refuses every stage logging setting ("CloudWatch
+# Logs role ARN must be set in account settings to enable logging"): by default the stage has none.
+run "fresh_account_stage_has_no_logging" {
+  command = plan
+
+  assert {
+    condition     = length(aws_api_gateway_stage.this.access_log_settings) == 0 && length(aws_cloudwatch_log_group.access) == 0
+    error_message = "Without an account CloudWatch role the stage must have no access log settings (and no log group for them)."
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_method_settings.all.settings).logging_level == "OFF" && one(aws_api_gateway_method_settings.all.settings).data_trace_enabled == false
+    error_message = "Without an account CloudWatch role execution logging and data trace must be off."
+  }
+
+  assert {
+    condition     = one(aws_api_gateway_method_settings.all.settings).metrics_enabled
+    error_message = "Metrics need no logging role: they stay on."
+  }
+
+  assert {
+    condition     = output.stage_logging_enabled == false && output.access_log_group_name == null
+    error_message = "The outputs must say the stage has no logging."
+  }
+}
+
+run "existing_account_role_turns_logging_on" {
+  command = plan
+
+  variables {
+    existing_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/apigateway-cloudwatch"
+    execution_logging_level      = "INFO"
+    log_retention_in_days        = 14
+  }
+
+  assert {
     condition     = jsondecode(one(aws_api_gateway_stage.this.access_log_settings).format).requestId == "$context.requestId"
     error_message = "Access logs must be JSON with the request id."
   }
 
   assert {
-    condition     = one(aws_api_gateway_stage.this.access_log_settings).destination_arn == aws_cloudwatch_log_group.access.arn && aws_cloudwatch_log_group.access.retention_in_days == 14
+    condition     = one(aws_api_gateway_stage.this.access_log_settings).destination_arn == aws_cloudwatch_log_group.access[0].arn && aws_cloudwatch_log_group.access[0].retention_in_days == 14
     error_message = "Access logs must go to the module's log group with its retention."
   }
 
   assert {
-    condition     = length(aws_api_gateway_account.this) == 0
-    error_message = "The account-level CloudWatch role is opt-in."
+    condition     = one(aws_api_gateway_method_settings.all.settings).logging_level == "INFO"
+    error_message = "With the account's role, execution logging takes execution_logging_level."
   }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.cloudwatch) == 0
+    error_message = "An existing role is used as it is: the account setting is not touched."
+  }
+
+  assert {
+    condition     = output.stage_logging_enabled && output.access_log_group_name == "/aws/apigateway/imdb-sentiment/v1/access"
+    error_message = "The outputs must name the access log group."
+  }
+}
+
+run "rejects_both_an_existing_and_a_created_role" {
+  command = plan
+
+  variables {
+    create_cloudwatch_role       = true
+    existing_cloudwatch_role_arn = "arn:aws:iam::123456789012:role/apigateway-cloudwatch"
+  }
+
+  expect_failures = [var.existing_cloudwatch_role_arn]
+}
+
+run "rejects_a_role_name_for_the_existing_role" {
+  command = plan
+
+  variables {
+    existing_cloudwatch_role_arn = "apigateway-cloudwatch"
+  }
+
+  expect_failures = [var.existing_cloudwatch_role_arn]
 }
 
 run "same_definition_same_deployment" {
@@ -186,6 +258,16 @@ run "creates_the_cloudwatch_role_when_asked" {
   assert {
     condition     = aws_iam_role.cloudwatch[0].name_prefix == "imdb-sentiment-api-logs-"
     error_message = "IAM names are global: the role takes a name_prefix, so a second region does not collide."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_stage.this.access_log_settings) == 1 && one(aws_api_gateway_method_settings.all.settings).logging_level == "ERROR"
+    error_message = "With the role it registers, the stage logs (access logs, execution logging at ERROR)."
+  }
+
+  assert {
+    condition     = output.stage_logging_enabled
+    error_message = "stage_logging_enabled must be true when the role is created here."
   }
 }
 
