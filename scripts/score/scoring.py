@@ -2,7 +2,8 @@
 
 Each worker loads the model once (``start_worker`` runs ``model_fn``), then answers batches the way the
 endpoint answers the Lambda: the review is turned into a sparse vector by the vocabulary ``model_fn``
-loaded (the archive's tokeniser, as the Lambda uses the same tokeniser), and the vectors go through
+loaded (the archive's tokeniser, as the Lambda uses the same tokeniser, or the compiled tokeniser when it
+gives the same vectors: ``tokenizer_choice``), and the vectors go through
 ``input_fn`` -> ``predict_fn`` -> ``output_fn`` as one ``application/json`` request of at most
 ``MAX_INSTANCES`` reviews, halved while its body is over the size ``inference.py`` accepts
 (``MAX_BODY_BYTES``, InvokeEndpoint's payload limit). A review with no word the model knows is refused,
@@ -40,7 +41,7 @@ def score_in_worker(texts: list[str], explain: bool) -> tuple[str, list[Outcome]
 
 def score_texts(loaded: LoadedModel, texts: list[str], explain: bool) -> tuple[str, list[Outcome]]:
     """(model_version, one outcome per text in order)."""
-    vectors = [loaded.vocabulary.vectorize(text) for text in texts]
+    vectors = [loaded.vectorize(text) for text in texts]
     outcomes: list[Outcome] = [NO_KNOWN_WORDS] * len(texts)
     known = [position for position, vector in enumerate(vectors) if vector.indices]
     for start in range(0, len(known), loaded.max_instances):
