@@ -121,13 +121,23 @@ def _pure_ngrams(tokens: Sequence[str], ngram_min: int, ngram_max: int) -> list[
     return grams
 
 
-def _pure_known(tokens: Sequence[str], index: dict[str, int], ngram_min: int, ngram_max: int) -> Iterable[int | None]:
-    """The vocabulary index of each n-gram, ``None`` for an unknown one."""
+def _pure_known(
+    tokens: Sequence[str], index: dict[str, int], ngram_min: int, ngram_max: int, term_filter: bytes | None = None
+) -> Iterable[int | None]:
+    """The vocabulary index of each n-gram, ``None`` for an unknown one.
+
+    ``term_filter`` is the compiled module's cache-sized pre-test of ``index``; in Python a dict look-up is
+    already the cheapest test, so it is not used here.
+    """
     return map(index.get, _pure_ngrams(tokens, ngram_min, ngram_max))
 
 
+def _no_filter(index: dict[str, int]) -> None:
+    """The pure module builds no term filter (see ``_pure_known``)."""
+
+
 # The reference implementation: what the Lambda and the endpoint run, and what the compiled one must equal.
-PURE = SimpleNamespace(split_words=_pure_split_words, ngrams=_pure_ngrams, known=_pure_known)
+PURE = SimpleNamespace(split_words=_pure_split_words, ngrams=_pure_ngrams, known=_pure_known, term_filter=_no_filter)
 
 
 def _compiled() -> ModuleType | None:
@@ -200,15 +210,22 @@ class Vocabulary:
     model_version: str = ""
     index: dict[str, int] = field(init=False, repr=False, compare=False)
     version: str = field(init=False, repr=False, compare=False)
+    term_filter: bytes | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", dict(zip(self.terms, range(len(self.terms)), strict=True)))
         if len(self.index) != len(self.terms):
             raise ValueError("vocabulary terms must be unique")
         object.__setattr__(self, "version", vocabulary_version(self.terms, self.settings))
+        object.__setattr__(self, "term_filter", _BACKEND.term_filter(self.index))
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its terms and settings: ``term_filter`` holds this process's string hashes, which
+        another process (a forkserver worker) computes differently, so the copy rebuilds it."""
+        return (type(self), (self.terms, self.settings, self.model_version))
 
     def vectorize(self, text: str, max_words: int | None = None) -> SparseVector:
         """The sparse vector of ``text``; unknown n-grams are dropped.
@@ -221,7 +238,8 @@ class Vocabulary:
         if max_words is not None and len(tokens) > max_words:
             raise TooManyWordsError(len(tokens), max_words)
         settings = self.settings
-        known = _BACKEND.known(tokens, self.index, settings.ngram_min, settings.ngram_max)  # None: unknown n-gram
+        # None for an unknown n-gram (pure), or left out (compiled)
+        known = _BACKEND.known(tokens, self.index, settings.ngram_min, settings.ngram_max, self.term_filter)
         if settings.binary:
             present = set(known)
             present.discard(None)

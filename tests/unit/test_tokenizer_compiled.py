@@ -8,6 +8,11 @@ tests/integration/test_tokenizer_parity.py.
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -61,6 +66,20 @@ def test_compiled_ngrams_and_lookups_equal_the_pure_ones(words: list[str], low: 
     index = {gram: position for position, gram in enumerate(dict.fromkeys(grams[::2] + sorted(noise)))}
     pure = [i for i in PURE.known(words, index, low, high) if i is not None]
     assert COMPILED.known(words, index, low, high) == pure
+    assert COMPILED.known(words, index, low, high, COMPILED.term_filter(index)) == pure
+
+
+def test_a_vocabulary_unpickled_in_another_process_rebuilds_its_term_filter() -> None:
+    """The filter holds string hashes, which differ between processes: a copy must not carry it over."""
+    vocabulary = Vocabulary(("good", "not good", "10/10"), TokenizerSettings())
+    script = (
+        "import pickle, sys; v = pickle.loads(sys.stdin.buffer.read()); "
+        "print(v.vectorize('Not good: 10/10, good').indices)"
+    )
+    for seed in ("1", "2"):
+        answer = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(vocabulary), capture_output=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed}, timeout=60, check=True)  # fmt: skip
+        assert answer.stdout.decode().strip() == "[0, 1, 2]"
 
 
 @pytest.mark.fuzz
