@@ -129,7 +129,7 @@ bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint u
 	$(PY) -m scripts.package_lambda --vocabulary build/bench-rollout-model/vocabulary.json --output build/bench-rollout-lambda.zip
 	$(PY) -m scripts.local_aws.bench_rollout --model build/bench-rollout-model/model.tar.gz --lambda-zip build/bench-rollout-lambda.zip
 
-parity: $(STAMP) $(MODEL) ## the compiled, pure and pre-optimisation tokenisers agree on all 50,000 IMDB reviews (make test: 5,000)
+parity: $(STAMP) $(MODEL) ## the compiled, pure and pre-optimisation tokenisers agree on all 50,000 IMDB reviews (make test: every 20th)
 	TOKENIZER_PARITY_STEP=1 $(PY) -m pytest tests/integration/test_tokenizer_parity.py --durations=0 $(PYTEST_ARGS)
 
 bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser (ratios to the pre-optimisation one), handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
