@@ -28,12 +28,12 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict --overwrite"])
 endif
 endif
-.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout
+.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout parity
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py lambda_src/_fast_tokenizer.pyx
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[train,serve,dev]'
@@ -144,8 +144,12 @@ bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint u
 	$(PY) -m scripts.package_lambda --vocabulary build/bench-rollout-model/vocabulary.json --output build/bench-rollout-lambda.zip
 	$(PY) -m scripts.local_aws.bench_rollout --model build/bench-rollout-model/model.tar.gz --lambda-zip build/bench-rollout-lambda.zip
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser, handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
+parity: $(STAMP) $(MODEL) ## the compiled, pure and pre-optimisation tokenisers agree on all 50,000 IMDB reviews (make test: every 20th)
+	TOKENIZER_PARITY_STEP=1 $(PY) -m pytest tests/integration/test_tokenizer_parity.py --durations=0 $(PYTEST_ARGS)
+
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser (ratios to the pre-optimisation one), handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
 	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+	$(MAKE) parity
 	$(MAKE) bench-stack
 	$(MAKE) bench-rollout
 	$(MAKE) bench-transform

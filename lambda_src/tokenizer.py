@@ -15,9 +15,11 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
 
 TOKENIZER_VERSION = "1"
 
@@ -26,6 +28,8 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'", "\x92": "'", "\x91": "'"})
 # A rating such as 10/10 or 7.5/10, a word (letters or digits, with inner apostrophes), or ! and ?.
 _TOKEN = re.compile(r"\d+(?:\.\d+)?/\d+|[^\W_]+(?:'[^\W_]+)*|[!?]")
+# The same pattern for ASCII text, where ASCII and Unicode classes agree and ASCII ones are faster.
+_TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)
 # Irregular negated contractions; the regular ones ("don't", "isn't") split at "n't".
 _IRREGULAR_NEGATIONS = {
     "can't": ("can", "not"),
@@ -53,11 +57,20 @@ def normalize(text: str) -> str:
     """Strip HTML tags and entities, fold Unicode compatibility forms and accents, lower-case.
 
     IMDB reviews contain ``<br />`` and entities; users paste curly quotes and accented names.
+    Nine reviews in ten are ASCII after unescaping: there NFKD and accent removal are the identity,
+    "`" is the only apostrophe stand-in and ``lower`` is ``casefold``, so only C-speed string
+    methods run. Otherwise accents are dropped with one ``translate`` of the marks the text holds
+    instead of a Python loop over its characters.
     """
-    text = _TAG.sub(" ", html.unescape(text)).translate(_APOSTROPHES)
-    if not text.isascii():  # NFKD and accent removal are the identity on ASCII, the common case
+    text = _TAG.sub(" ", html.unescape(text))
+    if text.isascii():
+        return text.replace("`", "'").lower()
+    text = text.translate(_APOSTROPHES)
+    if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        marks = [ch for ch in set(text) if unicodedata.combining(ch)]
+        if marks:
+            text = text.translate(dict.fromkeys(map(ord, marks)))
     return text.casefold()
 
 
@@ -86,15 +99,69 @@ def _split_contraction(word: str) -> Iterable[str]:
     return (word,)
 
 
-def words(text: str) -> list[str]:
-    """Split a review into normalised word tokens (the unigrams)."""
+def _pure_split_words(text: str, split_contraction: Callable[[str], Iterable[str]]) -> list[str]:
+    """The word tokens of a normalised text: the regular expression, then contractions split."""
+    tokens = (_TOKEN_ASCII if text.isascii() else _TOKEN).findall(text)
+    if "'" not in text:  # no contraction to split: most of a review's tokens, all of some reviews'
+        return tokens
     out: list[str] = []
-    for word in _TOKEN.findall(normalize(text)):
-        if "'" in word:  # only contractions need splitting; the fast path keeps the Lambda's budget
-            out.extend(part for part in _split_contraction(word) if part)
+    for word in tokens:
+        if "'" in word:
+            out.extend(part for part in split_contraction(word) if part)
         else:
             out.append(word)
     return out
+
+
+def _pure_ngrams(tokens: Sequence[str], ngram_min: int, ngram_max: int) -> list[str]:
+    """All 1-grams, then all 2-grams, ...: ``zip`` of shifted token lists and ``str.join`` build them in C."""
+    grams: list[str] = []
+    for n in range(ngram_min, ngram_max + 1):
+        grams.extend(tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False)))
+    return grams
+
+
+def _pure_known(
+    tokens: Sequence[str], index: dict[str, int], ngram_min: int, ngram_max: int, term_filter: bytes | None = None
+) -> Iterable[int | None]:
+    """The vocabulary index of each n-gram, ``None`` for an unknown one.
+
+    ``term_filter`` is the compiled module's cache-sized pre-test of ``index``; in Python a dict look-up is
+    already the cheapest test, so it is not used here.
+    """
+    return map(index.get, _pure_ngrams(tokens, ngram_min, ngram_max))
+
+
+def _no_filter(index: dict[str, int]) -> None:
+    """The pure module builds no term filter (see ``_pure_known``)."""
+
+
+# The reference implementation: what the Lambda and the endpoint run, and what the compiled one must equal.
+PURE = SimpleNamespace(split_words=_pure_split_words, ngrams=_pure_ngrams, known=_pure_known, term_filter=_no_filter)
+
+
+def _compiled() -> ModuleType | None:
+    """The compiled scanner (``_fast_tokenizer.pyx``, built by ``make install``) if it is built for this version.
+
+    Only ``.py`` files go into the Lambda zip and the model archive, so the Lambda and the endpoint
+    run the pure functions above; training and ``make score`` run the compiled ones, which give the
+    same output (tests/unit/test_tokenizer_compiled.py, tests/integration/test_tokenizer_parity.py).
+    """
+    try:
+        from lambda_src import _fast_tokenizer
+    except ImportError:
+        return None
+    return _fast_tokenizer if _fast_tokenizer.TOKENIZER_VERSION == TOKENIZER_VERSION else None
+
+
+COMPILED = _compiled()
+IMPLEMENTATION = "compiled" if COMPILED else "pure"
+_BACKEND = COMPILED or PURE
+
+
+def words(text: str) -> list[str]:
+    """Split a review into normalised word tokens (the unigrams)."""
+    return _BACKEND.split_words(normalize(text), _split_contraction)
 
 
 DEFAULT_SETTINGS = TokenizerSettings()
@@ -116,10 +183,7 @@ def analyze(text: str, settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[s
 
 def ngrams(tokens: Sequence[str], settings: TokenizerSettings = DEFAULT_SETTINGS) -> list[str]:
     """The n-grams of a token list, as ``analyze`` returns them."""
-    grams: list[str] = []
-    for n in range(settings.ngram_min, settings.ngram_max + 1):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-    return grams
+    return _BACKEND.ngrams(tokens, settings.ngram_min, settings.ngram_max)
 
 
 @dataclass(frozen=True)
@@ -144,17 +208,24 @@ class Vocabulary:
     terms: tuple[str, ...]
     settings: TokenizerSettings
     model_version: str = ""
-    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    index: dict[str, int] = field(init=False, repr=False, compare=False)
     version: str = field(init=False, repr=False, compare=False)
+    term_filter: bytes | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", dict(zip(self.terms, range(len(self.terms)), strict=True)))
         if len(self.index) != len(self.terms):
             raise ValueError("vocabulary terms must be unique")
         object.__setattr__(self, "version", vocabulary_version(self.terms, self.settings))
+        object.__setattr__(self, "term_filter", _BACKEND.term_filter(self.index))
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its terms and settings: ``term_filter`` holds this process's string hashes, which
+        another process (a forkserver worker) computes differently, so the copy rebuilds it."""
+        return (type(self), (self.terms, self.settings, self.model_version))
 
     def vectorize(self, text: str, max_words: int | None = None) -> SparseVector:
         """The sparse vector of ``text``; unknown n-grams are dropped.
@@ -166,15 +237,17 @@ class Vocabulary:
         tokens = words(text)
         if max_words is not None and len(tokens) > max_words:
             raise TooManyWordsError(len(tokens), max_words)
-        counts: dict[int, int] = {}
-        index = self.index
-        for gram in ngrams(tokens, self.settings):
-            i = index.get(gram)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
-        indices = sorted(counts)
-        if self.settings.binary:
+        settings = self.settings
+        # None for an unknown n-gram (pure), or left out (compiled)
+        known = _BACKEND.known(tokens, self.index, settings.ngram_min, settings.ngram_max, self.term_filter)
+        if settings.binary:
+            present = set(known)
+            present.discard(None)
+            indices = sorted(present)
             return SparseVector(indices, [1.0] * len(indices))
+        counts = Counter(known)
+        counts.pop(None, None)
+        indices = sorted(counts)
         return SparseVector(indices, [float(counts[i]) for i in indices])
 
     def to_dict(self) -> dict:

@@ -4,7 +4,8 @@ The scores of ``make score`` must be the endpoint's, so nothing here imports ``t
 the project's tokeniser: the archive's ``code/`` directory goes first on ``sys.path`` (with any
 ``lambda_src`` or ``training`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py``
 and ``code/training/serving/`` are the ones used), ``inference.py`` is imported as the module ``inference``
-and ``model_fn`` loads the model.
+and ``model_fn`` loads the model. The one exception is speed: reviews are vectorised by this checkout's
+compiled tokeniser when it gives the archive's vectors (``tokenizer_choice``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from lambda_src.tokenizer import TooManyWordsError
+from scripts.score.tokenizer_choice import choose_vectorize
 
 PROGRAM = "inference.py"
 _CONTAINER_MODULES = ("inference", "lambda_src", "training")
@@ -90,11 +94,13 @@ class LoadedModel:
     def __init__(self, model_dir: Path) -> None:
         self.inference, tokenizer = load_inference(model_dir)
         self.model = self.inference.model_fn(str(model_dir))
+        # The archive's tokeniser, or the compiled one when it gives the same vectors (tokenizer_choice.py).
+        self.vectorize = choose_vectorize(self.vocabulary)
         self.max_instances: int = getattr(self.inference, "MAX_INSTANCES", 256)
         # The request size inference.py accepts, where it sets one (InvokeEndpoint's payload limit).
         self.max_body_bytes: int | None = getattr(self.inference, "MAX_BODY_BYTES", None)
-        # The archive's tokeniser raises its own TooManyWordsError, not this process's lambda_src's.
-        self.too_many_words: type[Exception] = tokenizer.TooManyWordsError
+        # The archive's tokeniser raises its own TooManyWordsError, the compiled one this process's lambda_src's.
+        self.too_many_words: tuple[type[Exception], ...] = (tokenizer.TooManyWordsError, TooManyWordsError)
 
     @property
     def vocabulary(self) -> Any:

@@ -2,7 +2,8 @@
 
 Each worker loads the model once (``start_worker`` runs ``model_fn``), then answers batches the way the
 endpoint answers the Lambda: the review is turned into a sparse vector by the vocabulary ``model_fn``
-loaded (the archive's tokeniser, as the Lambda uses the same tokeniser), and the vectors go through the
+loaded (the archive's tokeniser, as the Lambda uses the same tokeniser, or the compiled tokeniser when it
+gives the same vectors: ``tokenizer_choice``), and the vectors go through the
 archive's ``transform_fn`` as one ``application/json`` request of at most
 ``MAX_INSTANCES`` reviews, halved while its body is over the size ``inference.py`` accepts
 (``MAX_BODY_BYTES``, InvokeEndpoint's payload limit). A review with no word the model knows is refused,
@@ -61,7 +62,7 @@ def score_texts(loaded: LoadedModel, texts: list[str], explain: bool) -> tuple[s
 def _vectorize(loaded: LoadedModel, text: str) -> Any:
     """The review's sparse vector with the archive's tokeniser, or why there is none."""
     try:
-        return loaded.vocabulary.vectorize(text, max_words=MAX_REVIEW_WORDS)
+        return loaded.vectorize(text, max_words=MAX_REVIEW_WORDS)
     except loaded.too_many_words as exc:
         return f"review_too_long: {exc}"
     except Exception as exc:  # noqa: BLE001 - this review's problem, not the run's

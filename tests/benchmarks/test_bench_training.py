@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lambda_src import tokenizer
 from lambda_src.tokenizer import Vocabulary
 from tests.conftest import extract_model, load_inference
 from training.cli import main as train_main
@@ -29,8 +30,9 @@ def vocabulary(full_artifacts: Path) -> Vocabulary:
     return Vocabulary.load(full_artifacts / "vocabulary.json")
 
 
-def test_vectorize_stdlib(benchmark, reviews: list[str], vocabulary: Vocabulary) -> None:
+def test_vectorize_stdlib(benchmark, reviews: list[str], vocabulary: Vocabulary, monkeypatch) -> None:
     """Tokenise + vectorise with the standard-library path (what the Lambda runs), per batch of 200 reviews."""
+    monkeypatch.setattr(tokenizer, "_BACKEND", tokenizer.PURE)
     vectors = benchmark(lambda: [vocabulary.vectorize(text) for text in reviews])
     benchmark.extra_info["reviews"] = len(reviews)
     assert len(vectors) == len(reviews)

@@ -19,6 +19,7 @@ import pytest
 import requests
 from botocore.config import Config
 
+from lambda_src import tokenizer
 from lambda_src.endpoint import encode_request
 from lambda_src.tokenizer import Vocabulary
 from scripts.package_lambda import main as package
@@ -54,8 +55,10 @@ def vocabulary_100k(trained_model, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def offline_handler(make_handler, trained_model, model_endpoint, load_event, lambda_context):
-    """The handler with the trained vocabulary whose endpoint call returns a recorded real answer."""
+def offline_handler(make_handler, trained_model, model_endpoint, load_event, lambda_context, monkeypatch):
+    """The handler with the trained vocabulary whose endpoint call returns a recorded real answer, tokenising
+    with the pure module as in the Lambda (whose zip has no compiled tokeniser)."""
+    monkeypatch.setattr(tokenizer, "_BACKEND", tokenizer.PURE)
     handler = make_handler(trained_model.vocabulary, model_endpoint, LOG_LEVEL="WARNING")
     event = load_event("rest_post_json")
     event["body"] = json.dumps({"review": REVIEW})
@@ -73,7 +76,7 @@ def test_handler_compute_per_review(benchmark, offline_handler, lambda_context):
 
 
 def test_tokeniser_share_per_review(benchmark, offline_handler):
-    """vectorize() alone: the 1-3-gram tokeniser and vocabulary lookup (lambda_src/tokenizer.py)."""
+    """vectorize() alone: the 1-3-gram tokeniser and vocabulary lookup (lambda_src/tokenizer.py, pure)."""
     handler, _ = offline_handler
     vector = benchmark(handler.VOCABULARY.vectorize, REVIEW)
     benchmark.extra_info["known_terms"] = len(vector.indices)
