@@ -152,7 +152,7 @@ def model_endpoint(trained_model: TrainedModel, tmp_path_factory: pytest.TempPat
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.wait(timeout=10)
         log.close()
 
 

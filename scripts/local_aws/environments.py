@@ -23,6 +23,9 @@ from scripts.local_aws.lambda_runtime import lambda_python
 from scripts.local_aws.layout import Layout
 
 STAMP = ".local-aws-stamp"
+VENV_TIMEOUT_SECONDS = 300
+# One pip step: LocalStack's pinned requirements take about 5 minutes on a busy 2-core machine.
+PIP_TIMEOUT_SECONDS = 1800
 
 
 def _digest(paths: list[Path], python: str) -> str:
@@ -39,10 +42,10 @@ def _build(venv: Path, python: str, steps: list[list[str]], inputs: list[Path], 
         return False
     log(f"building {venv.name} (pinned requirements) ...")
     shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=VENV_TIMEOUT_SECONDS)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     for step in steps:
-        subprocess.run(pip + step, check=True)
+        subprocess.run(pip + step, check=True, timeout=PIP_TIMEOUT_SECONDS)
     stamp.write_text(wanted)
     return True
 

@@ -198,7 +198,7 @@ def recompressed(archive: Path, work: Path) -> Path:
     target = work / "previous-again.tar.gz"
     with archive.open("rb") as source, target.open("wb") as out:
         unzip = subprocess.Popen(["gzip", "-dc"], stdin=source, stdout=subprocess.PIPE)
-        subprocess.run(["gzip", "-1"], stdin=unzip.stdout, stdout=out, check=True)
-        assert unzip.wait() == 0
+        subprocess.run(["gzip", "-1"], stdin=unzip.stdout, stdout=out, check=True, timeout=120)
+        assert unzip.wait(timeout=120) == 0
     assert target.read_bytes() != archive.read_bytes()
     return target
