@@ -26,7 +26,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict"])
 endif
 endif
-.PHONY: help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-transform bench-rollout
+.PHONY: help install train train-remote remote-venv package serve score test test-unit test-thorough score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install up down status test-stack bench-stack bench-transform bench-rollout
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -92,6 +92,9 @@ bench-stack: up ## 2,000 requests at concurrency 8 through the local stack: p50/
 
 test: lint $(REMOTE_STAMP) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
 	$(PY) -m pytest --durations=25 $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
+
+test-thorough: $(STAMP) ## what make test checks once, repeated: the destroy/apply cycle of the stack twice in a row
+	STACK_CYCLES=2 $(PY) -m pytest tests/integration/test_stack_destroy_apply.py $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 	$(PY) -m pytest -m "not integration and not browser" $(PYTEST_ARGS)
