@@ -28,7 +28,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict --overwrite"])
 endif
 endif
-.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-unit score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout parity
+.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-without-stack test-unit test-thorough score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout parity
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -85,7 +85,7 @@ status: $(STAMP) ## PIDs, health and outputs of the local stack
 	$(LOCAL_AWS) status
 
 test-stack: $(STAMP) ## integration tests through a local stack they start and stop themselves
-	$(PY) -m pytest tests/integration/test_stack_*.py $(PYTEST_ARGS)
+	$(PY) -m pytest -m stack $(PYTEST_ARGS)
 
 bench-transform: up ## emulated Batch Transform job over the 25,000 test reviews with 1 and 2 instances: reviews/s
 	$(PY) -m scripts.local_aws.bench_transform --reviews 25000 --instances 1 2
@@ -96,9 +96,23 @@ bench-stack: up ## 2,000 requests at concurrency 8 through the local stack: p50/
 browser: ## Debian's Chromium for the browser tests: installed if missing and possible (root or sudo), else the command to run
 	$(PYTHON) scripts/ensure_browser.py
 
+# pytest exits 5 when it collects nothing: an error, unless PYTEST_ARGS selected tests of the other phase only.
+PYTEST_PHASE = $(PY) -m pytest --durations=25 $(PYTEST_ARGS) -m
+PYTEST_NONE = { rc=$$?; $(if $(strip $(PYTEST_ARGS)),[ $$rc -ne 5 ] || exit 0;) [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
+
 # `browser` first: a machine without Chromium stops here, in seconds, not after the long tests.
-test: browser lint $(REMOTE_STAMP) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
-	$(PY) -m pytest --durations=25 $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
+test: browser $(STAMP) $(REMOTE_STAMP) $(CHECKOV) $(WORKFLOW_LINTERS) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory -j2 --output-sync=target tf-check workflow-check test-without-stack
+	$(PYTEST_PHASE) stack || $(PYTEST_NONE)
+
+# Beside the Terraform checks (the two share the 2 cores; neither runs terraform where the other does).
+test-without-stack: $(STAMP)
+	$(PYTEST_PHASE) "not stack" || $(PYTEST_NONE)
+
+test-thorough: $(STAMP) ## what make test checks once, repeated: the destroy/apply cycle of the stack twice in a row
+	STACK_CYCLES=2 $(PY) -m pytest tests/integration/test_stack_destroy_apply.py $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 	$(PY) -m pytest -m "not integration and not browser" $(PYTEST_ARGS)

@@ -54,6 +54,17 @@ EVENTS = Path(__file__).resolve().parent / "events"
 ALLOWED_ORIGIN = "https://app.example.com"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``stack`` every test that deploys to LocalStack (every such fixture builds on ``stack_artifacts``).
+
+    `make test` runs the other tests beside the Terraform checks, then these alone: the checks run
+    ``terraform`` in terraform/, where the stack's tflocal writes its provider override.
+    """
+    for item in items:
+        if "stack_artifacts" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
+
+
 def _load_event(name: str) -> dict[str, Any]:
     return copy.deepcopy(json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8")))
 
@@ -176,7 +187,7 @@ def served(
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -28,6 +28,9 @@ from scripts.local_aws.layout import Layout
 
 STAMP = ".local-aws-stamp"
 SERVING_PYTHON = "3.10"  # the scikit-learn 1.4-2 serving image's Python
+VENV_TIMEOUT_SECONDS = 300
+# One pip step: LocalStack's pinned requirements take about 5 minutes on a busy 2-core machine.
+PIP_TIMEOUT_SECONDS = 1800
 
 
 def _digest(paths: list[Path], python: str) -> str:
@@ -53,10 +56,10 @@ def _build(
         return False
     log(f"building {venv.name} (pinned requirements) ...")
     shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=VENV_TIMEOUT_SECONDS)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     for step in steps:
-        subprocess.run(pip + step, check=True)
+        subprocess.run(pip + step, check=True, timeout=PIP_TIMEOUT_SECONDS)
     for script in scripts:
         subprocess.run([str(venv / "bin" / "python"), str(script)], check=True, timeout=300)
     stamp.write_text(wanted)

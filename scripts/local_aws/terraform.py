@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,9 +23,11 @@ from scripts.local_aws.layout import Layout
 PROVIDER_MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
 OVERRIDE_FILE = "localstack_providers_override.tf"  # written by tflocal into the root for each command
 FOREIGN_OVERRIDE_WAIT_SECONDS = 600.0
-# The longest a terraform command may take here: far above the slowest apply measured (a rollout with the
-# emulated SageMaker's slow updates, a few minutes), so only a hung command reaches it.
-COMMAND_TIMEOUT_SECONDS = 1800.0
+# The longest one command may take: a local apply takes 1 to 3 minutes (an endpoint update with emulated
+# durations included), so this only ends a command that hangs, and names it.
+COMMAND_TIMEOUT_SECONDS = float(os.environ.get("LOCAL_AWS_TERRAFORM_TIMEOUT", "900"))
+# After an interrupt Terraform finishes the operations in flight and saves the state; then it is killed.
+INTERRUPT_GRACE_SECONDS = 60.0
 
 
 class TerraformError(RuntimeError):
@@ -70,7 +73,7 @@ class Terraform:
         if not script.exists() or not PROVIDER_MIRROR.is_dir():
             return os.environ.get("TF_CLI_CONFIG_FILE", "")
         result = subprocess.run(
-            ["sh", str(script), str(self.layout.cli_config)], capture_output=True, text=True, check=True
+            ["sh", str(script), str(self.layout.cli_config)], capture_output=True, text=True, check=True, timeout=60
         )
         return result.stdout.strip()
 
@@ -97,31 +100,59 @@ class Terraform:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def run(self, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, check: bool = True, capture: bool = False, timeout: float | None = None
+    ) -> subprocess.CompletedProcess:
+        """One tflocal command; TerraformError when it fails or outlives ``timeout`` (COMMAND_TIMEOUT_SECONDS)."""
         command = [str(self.layout.localstack_venv / "bin" / "tflocal"), *args]
         with self._root_exclusively():
-            result = self._run(command, capture)
+            result = self._run(command, capture, timeout or COMMAND_TIMEOUT_SECONDS)
         if check and result.returncode != 0:
             detail = (result.stderr or "")[-4000:] if capture else "see the output above"
             raise TerraformError(f"terraform {args[0]} failed (exit {result.returncode}): {detail}")
         return result
 
-    def _run(self, command: list[str], capture: bool) -> subprocess.CompletedProcess:
+    def _run(self, command: list[str], capture: bool, timeout: float) -> subprocess.CompletedProcess:
+        """Run in a session of its own, so that a Ctrl-C reaches Terraform once, through ``_stop``, not twice.
+
+        Whatever ends the wait (the timeout, Ctrl-C, a test's timeout raised in this thread), Terraform is
+        interrupted the way it expects and, if it does not stop, killed with its wrapper; the override file the
+        killed wrapper could not remove is removed here (this process holds the root's lock).
+        """
+        process = subprocess.Popen(
+            command,
+            cwd=self.directory,
+            env=self.environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if capture else self.output,
+            stderr=subprocess.PIPE if capture else self.output,
+            text=True,
+            start_new_session=True,
+        )
         try:
-            return subprocess.run(
-                command,
-                cwd=self.directory,
-                env=self.environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE if capture else self.output,
-                stderr=subprocess.PIPE if capture else self.output,
-                text=True,
-                timeout=COMMAND_TIMEOUT_SECONDS,
-            )
-        except subprocess.TimeoutExpired as error:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._stop(process)
             raise TerraformError(
-                f"terraform {command[1]} did not finish within {COMMAND_TIMEOUT_SECONDS:.0f} s"
-            ) from error
+                f"terraform {command[1]} did not finish within {timeout:.0f} s and was stopped"
+            ) from None
+        except BaseException:
+            self._stop(process)
+            raise
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+    def _stop(self, process: subprocess.Popen) -> None:
+        """SIGINT to tflocal (it passes it on to terraform, which stops gracefully), SIGKILL to both after a grace."""
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.communicate(timeout=INTERRUPT_GRACE_SECONDS)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # terraform and its providers, should they outlive tflocal
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=10)
+        (self.directory / OVERRIDE_FILE).unlink(missing_ok=True)
 
     def write_variables(self, variables: dict[str, Any], path: Path | None = None) -> None:
         path = path or self.layout.tfvars

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -39,6 +40,7 @@ API_CONCURRENCY = 8
 REPEATS = 10
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+MAKE_SCORE_TIMEOUT_SECONDS = 600
 
 
 def process_tree(root: int) -> list[int]:
@@ -70,9 +72,16 @@ def run_make_score(source: Path, output: Path, model: Path) -> dict[str, Any]:
     """Wall seconds, peak tree RSS and CPU seconds (all processes, sampled every 50 ms) of `make score`."""
     command = ["make", "--no-print-directory", "score", f"INPUT={source}", f"OUTPUT={output}", f"MODEL={model}"]
     started = time.perf_counter()
-    process = subprocess.Popen(command + ["ARGS=--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command + ["ARGS=--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     peak, cpu_ticks = 0, {}
+    deadline = started + MAKE_SCORE_TIMEOUT_SECONDS
     while process.poll() is None:
+        if time.perf_counter() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)  # make and the scorer's workers
+            process.wait(timeout=10)
+            raise TimeoutError(f"make score did not finish within {MAKE_SCORE_TIMEOUT_SECONDS} s")
         peak = max(peak, sample(process_tree(process.pid), cpu_ticks))
         time.sleep(0.05)
     seconds = time.perf_counter() - started

@@ -115,7 +115,7 @@ def test_cold_init_with_100k_terms(benchmark, vocabulary_100k, capsys):
 
     def cold_start() -> None:
         out = subprocess.run([sys.executable, "-c", COLD_INIT], cwd=ROOT, env=env, capture_output=True, text=True,
-                             check=True).stdout.split()  # fmt: skip
+                             check=True, timeout=120).stdout.split()  # fmt: skip
         assert int(out[2]) >= 100_000
         runs.append((float(out[0]), float(out[1])))
 

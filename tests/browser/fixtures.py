@@ -99,13 +99,23 @@ def console_errors(page: Page) -> list[str]:
     return errors
 
 
-def serve_site(root: Path, predict_url: str) -> LoopbackServer:
-    """Serve web/'s committed files plus a config.js made by scripts.write_web_config from ``root``."""
-    root.mkdir(parents=True)
+def write_site(root: Path, predict_url: str) -> None:
+    """web/'s committed files plus a config.js made by scripts.write_web_config, into ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
     for name in PAGE_FILES:
         shutil.copy2(WEB / name, root / name)
     assert write_web_config(["--predict-url", predict_url, "--out", str(root / "config.js")]) == 0
+
+
+def static_server(root: Path) -> LoopbackServer:
+    """Serve the files in ``root`` (which may be written later: the origin is known before the content)."""
     return LoopbackServer(partial(_QuietStaticHandler, directory=str(root)))
+
+
+def serve_site(root: Path, predict_url: str) -> LoopbackServer:
+    """Serve web/'s committed files plus a config.js naming ``predict_url`` from ``root``."""
+    write_site(root, predict_url)
+    return static_server(root)
 
 
 @pytest.fixture

@@ -5,36 +5,29 @@ SageMaker endpoint serving the trained model, deployed by the ``local_stack`` fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.fixtures import save_screenshot, serve_site
+from tests.browser.fixtures import save_screenshot, write_site
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 # Short, unambiguous reviews of the official test split (aclImdb/test), chosen by file id.
 POSITIVE_REVIEW = "test/pos/529_10.txt"  # "I absolutely LOVED this movie! ... Two thumbs up, way up!"
 NEGATIVE_REVIEW = "test/neg/1496_1.txt"  # "This film is truly execrable in all departments. ... Avoid at all costs!"
-# The Terraform root's default allowed_origins (what `make up` serves the page on); kept when adding ours.
-DEFAULT_ORIGINS = ["http://localhost:8000", "http://127.0.0.1:8000"]
 
 
 @pytest.fixture(scope="module")
-def stack_page_url(local_stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The page on a free loopback port, its config.js naming the stack's predict URL.
+def stack_page_url(local_stack) -> str:
+    """The page at the session's page origin, its config.js naming the stack's predict URL.
 
-    As a real deployment does for its page, the page's origin is added to the API's CORS origins by
-    re-applying the Terraform root; without that the browser refuses the API's answers.
+    As a real deployment does for its page, the page's origin is one of the API's CORS origins (the session
+    deploy adds it: see tests/integration/conftest.py); without that the browser refuses the API's answers.
     """
-    server = serve_site(tmp_path_factory.mktemp("stack-page") / "site", local_stack.predict_url)
-    try:
-        local_stack.apply(allowed_origins=[*DEFAULT_ORIGINS, server.url])
-        yield f"{server.url}/index.html"
-    finally:
-        server.close()
+    write_site(local_stack.page_site, local_stack.predict_url)
+    return f"{local_stack.page_origin}/index.html"
 
 
 def classify(page: Page, url: str, text: str) -> None:

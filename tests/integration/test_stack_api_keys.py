@@ -1,7 +1,7 @@
 """API keys on the deployed stack: POST /predict needs a key of a usage plan, the page's route needs none.
 
-The session's stack is re-applied with ``api_keys`` for this module and applied without them again
-afterwards, whatever ran before (a stack destroyed by another module is simply created again). LocalStack
+The session's stack is re-applied with ``api_keys`` for this module and its variables of before are applied
+again afterwards, however the module ends (the last test does that itself and checks the result). LocalStack
 checks keys against usage plans like API Gateway; it does not enforce the plans' throttles or quotas
 (docs in README "Who can call what"), so only the key check is proven here.
 """
@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from scripts.local_aws import stack
+from tests.integration.conftest import StackChange
 
 pytestmark = pytest.mark.integration
 
@@ -29,14 +30,17 @@ def post(url: str, headers: dict[str, str] | None = None) -> requests.Response:
 
 
 @pytest.fixture(scope="module")
-def keyed_stack(local_stack) -> Iterator[tuple[object, str]]:
-    """The stack with one API key on; yields it and the key's value, and turns keys off again after."""
-    local_stack.apply(api_keys=KEYS)
-    try:
-        yield local_stack, stack.api_keys(local_stack.layout)["tester"]
-    finally:
-        if local_stack.info.api_key_names:
-            local_stack.apply(api_keys={})
+def keyed_change(local_stack) -> Iterator[StackChange]:
+    """The stack with one API key on, until the module ends (or its last test restores it)."""
+    with local_stack.applied(api_keys=KEYS) as change:
+        yield change
+
+
+@pytest.fixture
+def keyed_stack(local_stack, keyed_change) -> tuple[object, str]:
+    """The stack with the key on, and the key's value."""
+    assert local_stack.info.api_key_names == ("tester",), "keys are off: the test turning them off ran earlier"
+    return local_stack, stack.api_keys(local_stack.layout)["tester"]
 
 
 def test_predict_refuses_a_call_without_a_key(keyed_stack) -> None:
@@ -81,9 +85,9 @@ def test_key_values_are_not_saved_with_the_stack(keyed_stack) -> None:
     assert key not in local_stack.layout.stack_file.read_text()
 
 
-def test_turning_keys_off_opens_predict_again(keyed_stack) -> None:
+def test_turning_keys_off_opens_predict_again(keyed_stack, keyed_change) -> None:
     local_stack, _ = keyed_stack
-    local_stack.apply(api_keys={})
+    keyed_change.restore()  # the variables of before: no api_keys
     assert local_stack.info.api_key_names == ()
     assert local_stack.info.page_predict_url == local_stack.predict_url
     response = post(local_stack.predict_url)

@@ -6,8 +6,7 @@ the results. Every score must equal the model's own, and the accuracy the model'
 with a FailureReason while the good objects still get their ``.out``, and a stopped job ends ``Stopped``.
 
 The stack fixture deploys the root with ``batch_transform`` on (so test_stack_deploy's empty-plan check covers
-the transform model too); after the teardown test this file's fixture deploys it again, so it does not depend
-on running before or after the others.
+the transform model too), so this file applies nothing.
 """
 
 from __future__ import annotations
@@ -32,17 +31,10 @@ SAMPLE_PER_CLASS = 1000
 
 @pytest.fixture(scope="module")
 def transform_outputs(local_stack) -> dict:
-    """The Terraform outputs naming the transform model and prefixes (the stack fixture deploys them).
-
-    When an earlier test destroyed the stack (the teardown test), the root is applied again first.
-    """
+    """The Terraform outputs naming the transform model and prefixes (the stack fixture deploys them)."""
     with local_stack.terraform_log.open("a") as log:
         outputs = Terraform(local_stack.layout, log).outputs()
-    if not outputs.get("transform_model_name"):
-        local_stack.apply(batch_transform={})
-        with local_stack.terraform_log.open("a") as log:
-            outputs = Terraform(local_stack.layout, log).outputs()
-    assert outputs["transform_model_name"], "the root did not create the transform model"
+    assert outputs.get("transform_model_name"), "the root did not create the transform model"
     return outputs
 
 

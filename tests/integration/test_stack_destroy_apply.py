@@ -1,14 +1,18 @@
-"""`terraform destroy` then `apply` works, twice in a row, and each destroy leaves nothing behind.
+"""`terraform destroy` then `apply` works, and each destroy leaves nothing behind.
 
 On a stack of its own (destroying the shared one would break every test after it). Endpoint deletion takes
 a while, as on AWS, and the aws provider counts a Deleting endpoint as gone: `terraform destroy` returns
 while the containers still run and write their logs, so SageMaker recreates the log group the module
 deleted after the endpoint. The root adopts such a group at the next apply (an import block) instead of
 failing with ResourceAlreadyExistsException; after the last destroy it is the one thing SageMaker leaves.
+
+One cycle proves all of that: a second goes the same way (destroy what the first apply imported, adopt the
+group again), so `make test` runs one and `make test-thorough` runs it twice in a row (STACK_CYCLES=2).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +22,10 @@ import requests
 
 from tests.integration.conftest import LocalStack, deployed_stack
 
-pytestmark = pytest.mark.integration
+# A stack of its own to deploy (LocalStack, the whole root) before the destroy/apply cycles.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
-CYCLES = 2
+CYCLES = int(os.environ.get("STACK_CYCLES", "1"))
 # The model bucket's lifecycle rule costs about a minute per create (the provider waits for S3 to report it
 # steadily); this stack goes without it so that two cycles stay quick. Everything else is the default root.
 VARIABLES = {"model_version_retention_days": None}

@@ -124,17 +124,16 @@ def wait_in_service(sagemaker, name: str, timeout: float = 60) -> dict:
 
 @pytest.fixture
 def deployed_artifact(local_stack) -> Iterator[str]:
-    """The artifact the stack serves now (other tests may have rolled another out).
+    """The artifact the stack serves now; the stack's variables of now are applied again after the test.
 
-    The test ends by deploying the same model again (re-packed); only if it stopped before that is the
-    artifact applied again here, after the endpoint has settled.
+    The test ends by deploying the same model again (re-packed) and keeps that; only if it stopped before
+    that are the variables applied again, after the endpoint has settled.
     """
-    deployed = json.loads(local_stack.layout.tfvars.read_text())["model_artifact_path"]
-    yield deployed
-    serving = json.loads(local_stack.layout.tfvars.read_text())["model_artifact_path"]
-    if not Path(serving).name.endswith("previous-again.tar.gz"):
-        wait_in_service(local_stack.client("sagemaker"), local_stack.info.endpoint_name)
-        local_stack.apply(model_artifact_path=deployed)
+    with local_stack.restoring() as change:
+        yield json.loads(change.variables)["model_artifact_path"]
+        serving = Path(json.loads(local_stack.layout.tfvars.read_text())["model_artifact_path"])
+        if serving.name.endswith("-previous-again.tar.gz") and not local_stack.unsettled:
+            change.keep()
 
 
 def test_broken_model_is_rolled_back_and_the_apply_fails(local_stack, deployed_artifact, tmp_path: Path) -> None:
@@ -198,7 +197,7 @@ def recompressed(archive: Path, work: Path) -> Path:
     target = work / "previous-again.tar.gz"
     with archive.open("rb") as source, target.open("wb") as out:
         unzip = subprocess.Popen(["gzip", "-dc"], stdin=source, stdout=subprocess.PIPE)
-        subprocess.run(["gzip", "-1"], stdin=unzip.stdout, stdout=out, check=True)
-        assert unzip.wait() == 0
+        subprocess.run(["gzip", "-1"], stdin=unzip.stdout, stdout=out, check=True, timeout=120)
+        assert unzip.wait(timeout=120) == 0
     assert target.read_bytes() != archive.read_bytes()
     return target

@@ -62,19 +62,19 @@ def test_model_update_without_downtime(local_stack, tmp_path: Path) -> None:
                     seen.append((0, repr(error)))
 
     threads = [threading.Thread(target=client, args=(seen,)) for seen in answers]
-    for thread in threads:
-        thread.start()
-    try:
-        local_stack.apply(model_artifact_path=str(local_stack.keep(new_tar)))
-        time.sleep(AFTER_APPLY_SECONDS)
-    finally:
-        stop.set()
+    # The stack is shared: the model of before is deployed again at the end, whatever happens.
+    with local_stack.restoring():
         for thread in threads:
-            thread.join()
-        serving = local_stack.client("sagemaker").describe_endpoint(EndpointName=local_stack.info.endpoint_name)
-        model_servers = local_stack.recorded_pids("endpoint-")
-    # The stack is shared: put the session's model back, so no later test depends on running before this one.
-    local_stack.apply(model_artifact_path=str(local_stack.model_tar))
+            thread.start()
+        try:
+            local_stack.apply(model_artifact_path=str(local_stack.keep(new_tar)))
+            time.sleep(AFTER_APPLY_SECONDS)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=60)
+            serving = local_stack.client("sagemaker").describe_endpoint(EndpointName=local_stack.info.endpoint_name)
+            model_servers = local_stack.recorded_pids("endpoint-")
 
     everything = [answer for seen in answers for answer in seen]
     failures = [answer for answer in everything if answer[0] != 200]

@@ -39,10 +39,10 @@ def test_code_and_configuration_change_fails_no_request(local_stack, imdb_folder
     vocabulary = local_stack.artifacts / "vocabulary.json"
     new_zip = local_stack.keep(lambda_zip(vocabulary, tmp_path / "lambda.zip", revised_source(tmp_path)))
 
-    with Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic:
+    with local_stack.restoring() as change, Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic:
         local_stack.apply(lambda_zip_path=str(new_zip), log_level="WARNING")
         settle(traffic)
-        local_stack.apply(lambda_zip_path=str(local_stack.lambda_zip), log_level="INFO")
+        change.restore()  # the code and configuration of before, rolled back under the same traffic
         settle(traffic)
 
     answers = traffic.answers

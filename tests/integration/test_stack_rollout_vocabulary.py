@@ -15,6 +15,7 @@ endpoint's 409 ``vocabulary_mismatch`` (and falls back to raw text) only because
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from scripts.local_aws.bench import handler_records
 from scripts.local_aws.traffic import Traffic
 from tests.integration.rollout import lambda_zip, own_scores, sample_reviews, settle
 
-pytestmark = pytest.mark.integration
+# Two planned applies of ~20 emulated seconds each, plus the quick model's training when no test trained it yet.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 CLIENTS = 4
 UPDATE_SECONDS = 20  # the endpoint update's emulated duration: the window is real, not a race
@@ -59,10 +61,12 @@ def test_vocabulary_change_gives_every_client_its_models_own_answer(
 
     applies = []
     with (
+        local_stack.restoring() as change,  # outermost: a restore after a failure takes no emulated 20 s
         local_stack.slow_sagemaker(update_seconds=UPDATE_SECONDS),
         Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic,
     ):
-        for model, package in ((new_tar, new_zip), (local_stack.model_tar, local_stack.lambda_zip)):
+        before = json.loads(change.variables)  # back to exactly these: the end of the block has nothing to do
+        for model, package in ((new_tar, new_zip), (before["model_artifact_path"], before["lambda_zip_path"])):
             planned = local_stack.plan(model_artifact_path=str(model), lambda_zip_path=str(package))
             assert planned == ROLLOUT_CHANGES, f"the rollout changes more or less than its own resources: {planned}"
             began = time.monotonic()

@@ -39,7 +39,7 @@ def test_a_reused_pid_is_not_signalled(tmp_path: Path) -> None:
         assert child.poll() is None, "the unrelated process must keep running"
     finally:
         child.kill()
-        child.wait()
+        child.wait(timeout=10)
 
 
 def test_localstack_is_stopped_first(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_localstack_is_stopped_first(tmp_path: Path) -> None:
     finally:
         for child in children.values():
             child.kill()
-            child.wait()
+            child.wait(timeout=10)
 
 
 @pytest.mark.parametrize(

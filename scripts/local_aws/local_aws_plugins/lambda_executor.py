@@ -54,6 +54,7 @@ BASE_ENVIRONMENT = {
     "PYTHONNOUSERSITE": "1",
 }
 STOP_GRACE_SECONDS = 3.0
+KILLED_WAIT_SECONDS = 10.0  # a SIGKILLed process is gone at once; longer means the kernel is stuck with it
 
 
 class LocalExecutorEndpoint(ExecutorEndpoint):
@@ -152,7 +153,7 @@ class LocalRuntimeExecutor(RuntimeExecutor):
                 process.wait(STOP_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 _signal_group(process.pid, signal.SIGKILL)
-                process.wait()
+                process.wait(KILLED_WAIT_SECONDS)
         process_registry.forget(f"lambda-{self.id}")
 
     # --- invocation ------------------------------------------------------------------------------------
@@ -235,7 +236,12 @@ def _check_runtime(runtime: str | None, python: str) -> None:
 
 def _fail_startup_on_exit(process: subprocess.Popen, startup: Future) -> None:
     """Fail a pending start-up at once if the child dies before reporting, instead of waiting for a timeout."""
-    process.wait()
+    while not startup.done():  # once started, the invocations notice a dead child themselves
+        try:
+            process.wait(timeout=0.5)
+            break
+        except subprocess.TimeoutExpired:
+            continue
     if not startup.done():
         document = {"errorMessage": f"Runtime exited with code {process.returncode}", "errorType": "Runtime.ExitError"}
         startup.set_exception(StatusErrorException("Environment startup failed", json.dumps(document).encode()))

@@ -37,6 +37,7 @@ LOG = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_SECONDS = float(os.environ.get("LOCAL_ENDPOINT_STARTUP_TIMEOUT", "120"))
 STOP_GRACE_SECONDS = 10.0
+KILLED_WAIT_SECONDS = 10.0  # a SIGKILLed process is gone at once; longer means the kernel is stuck with it
 
 
 HEALTH_CHECK_FAILURE = (
@@ -107,7 +108,7 @@ class ModelServer:
                 self.process.wait(STOP_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 _signal_group(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                self.process.wait(KILLED_WAIT_SECONDS)
         process_registry.forget(self.name)
         if send_log and self.log_sink is not None:
             self.log_sink(self.name.rpartition("-")[2], self.log_path)
