@@ -19,5 +19,7 @@ def test_an_example_keeps_its_state_apart_on_the_stacks_gateway(tmp_path: Path) 
 
 
 def test_an_unknown_example_is_refused_with_the_known_ones(tmp_path: Path) -> None:
-    with pytest.raises(SystemExit, match="existing-model, github-oidc, real-time, serverless, state-backend, with-web-site"):
+    with pytest.raises(
+        SystemExit, match="existing-model, github-oidc, real-time, serverless, state-backend, with-web-site"
+    ):
         examples.destroy(Layout(state=tmp_path, port=4599), "no-such-example")
