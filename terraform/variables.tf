@@ -117,6 +117,23 @@ variable "endpoint_deployment" {
     auto_rollback                        = optional(bool)
   })
   default = {}
+
+  # SageMaker's limits, checked here so that the error names this variable; the endpoint module checks them
+  # again, with the instance count and the total deployment time against the aws provider's 60-minute waiter.
+  validation {
+    condition     = var.endpoint_deployment.canary_size_percent == null ? true : (floor(var.endpoint_deployment.canary_size_percent) == var.endpoint_deployment.canary_size_percent && var.endpoint_deployment.canary_size_percent >= 1 && var.endpoint_deployment.canary_size_percent <= 50)
+    error_message = "endpoint_deployment.canary_size_percent must be a whole number from 1 to 50: SageMaker refuses a canary larger than half of the new fleet."
+  }
+
+  validation {
+    condition     = var.endpoint_deployment.linear_step_size_percent == null ? true : (floor(var.endpoint_deployment.linear_step_size_percent) == var.endpoint_deployment.linear_step_size_percent && var.endpoint_deployment.linear_step_size_percent >= 10 && var.endpoint_deployment.linear_step_size_percent <= 50)
+    error_message = "endpoint_deployment.linear_step_size_percent must be a whole number from 10 to 50: SageMaker refuses linear steps outside 10-50 % of the new fleet."
+  }
+
+  validation {
+    condition     = var.endpoint_deployment.maximum_execution_timeout_in_seconds == null ? true : (var.endpoint_deployment.maximum_execution_timeout_in_seconds >= 600 && var.endpoint_deployment.maximum_execution_timeout_in_seconds <= 3600)
+    error_message = "endpoint_deployment.maximum_execution_timeout_in_seconds must be from 600 (SageMaker's minimum) to 3600: the aws provider waits at most 60 minutes for an endpoint update."
+  }
 }
 
 variable "endpoint_alarms" {
