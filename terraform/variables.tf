@@ -164,6 +164,17 @@ variable "lambda_timeout" {
   default     = 25
 }
 
+variable "lambda_endpoint_timeouts" {
+  description = "How the Lambda waits for the endpoint: connect_seconds, read_seconds and max_attempts (total). Unset attributes depend on endpoint_type: serverless 2 + 20 s in one attempt (a cold start happens inside the first read), real-time 2 + 8 s in two. Every attempt timing out must end a second before lambda_timeout (see README, \"Timeouts and serverless cold starts\")."
+  type = object({
+    connect_seconds = optional(number)
+    read_seconds    = optional(number)
+    max_attempts    = optional(number)
+  })
+  default  = {}
+  nullable = false
+}
+
 variable "lambda_memory_size" {
   description = "Lambda memory in MB."
   type        = number

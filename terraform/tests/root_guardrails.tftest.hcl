@@ -76,3 +76,56 @@ run "rejects_execution_timeout_below_sagemakers_minimum" {
 
   expect_failures = [var.endpoint_deployment]
 }
+
+# How the Lambda waits for the endpoint follows the endpoint type (README, "Timeouts and serverless cold
+# starts"); the text-fallback alarm waits out the endpoint's rollout.
+
+run "serverless_lambda_waits_once_through_a_cold_start" {
+  command = plan
+
+  variables {
+    endpoint_type = "serverless"
+  }
+
+  assert {
+    condition     = local.lambda_endpoint_timeouts == { connect_seconds = 2, read_seconds = 20, max_attempts = 1 }
+    error_message = "A serverless endpoint's cold start happens inside the first read: one attempt of 20 s."
+  }
+
+  assert {
+    condition     = module.endpoint.endpoint_rollout_seconds == 0
+    error_message = "A serverless rollout has no traffic steps to wait out."
+  }
+}
+
+run "real_time_lambda_retries_and_its_fallback_alarm_outwaits_the_canary" {
+  command = plan
+
+  variables {
+    endpoint_deployment = { traffic_routing = "CANARY", canary_size_percent = 50, wait_interval_in_seconds = 600, termination_wait_in_seconds = 300 }
+  }
+
+  assert {
+    condition     = local.lambda_endpoint_timeouts == { connect_seconds = 2, read_seconds = 8, max_attempts = 2 }
+    error_message = "Warm real-time instances get two attempts of 8 s."
+  }
+
+  assert {
+    condition     = module.endpoint.endpoint_rollout_seconds == 1500
+    error_message = "The canary's two bakes of 600 s and the 300 s termination wait reach the Lambda's text-fallback alarm."
+  }
+}
+
+run "lambda_endpoint_timeouts_override_the_defaults_attribute_by_attribute" {
+  command = plan
+
+  variables {
+    endpoint_type            = "serverless"
+    lambda_endpoint_timeouts = { read_seconds = 15 }
+  }
+
+  assert {
+    condition     = local.lambda_endpoint_timeouts == { connect_seconds = 2, read_seconds = 15, max_attempts = 1 }
+    error_message = "An attribute set in lambda_endpoint_timeouts replaces only that default."
+  }
+}
