@@ -148,6 +148,12 @@ variable "endpoint_alarms" {
     model_setup_time_maximum_ms = optional(number)
   })
   default = {}
+
+  # A cold start the Lambda stops waiting for is already a 504; the alarm must fire before that.
+  validation {
+    condition     = var.endpoint_alarms.model_setup_time_maximum_ms == null || var.endpoint_type != "serverless" ? true : coalesce(var.endpoint_alarms.model_setup_time_maximum_ms, 0) < 1000 * coalesce(var.lambda_endpoint_timeouts.read_seconds, 20)
+    error_message = "endpoint_alarms.model_setup_time_maximum_ms must be below the Lambda's endpoint read timeout (lambda_endpoint_timeouts.read_seconds, 20 s for serverless by default): a cold start that long already gives callers a 504 before the alarm fires."
+  }
 }
 
 variable "data_capture" {

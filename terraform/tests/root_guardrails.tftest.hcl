@@ -129,3 +129,29 @@ run "lambda_endpoint_timeouts_override_the_defaults_attribute_by_attribute" {
     error_message = "An attribute set in lambda_endpoint_timeouts replaces only that default."
   }
 }
+
+run "rejects_cold_start_alarm_at_the_lambda_read_timeout" {
+  command = plan
+
+  variables {
+    endpoint_type   = "serverless"
+    endpoint_alarms = { model_setup_time_maximum_ms = 20000 }
+  }
+
+  expect_failures = [var.endpoint_alarms]
+}
+
+run "cold_start_alarm_follows_a_longer_read_timeout" {
+  command = plan
+
+  variables {
+    endpoint_type            = "serverless"
+    lambda_endpoint_timeouts = { read_seconds = 22 }
+    endpoint_alarms          = { model_setup_time_maximum_ms = 20000 }
+  }
+
+  assert {
+    condition     = local.lambda_endpoint_timeouts.read_seconds == 22
+    error_message = "A cold-start alarm below a longer read timeout must be accepted."
+  }
+}
