@@ -259,17 +259,18 @@ resource "aws_sagemaker_endpoint" "this" {
       error_message = "deployment.maximum_execution_timeout_in_seconds (${coalesce(var.deployment.maximum_execution_timeout_in_seconds, 0)} s) must exceed the deployment's waits, ${local.deployment_wait_seconds} s (${local.traffic_steps} step(s) x ${var.deployment.wait_interval_in_seconds} s + termination wait ${var.deployment.termination_wait_in_seconds} s), as SageMaker requires; else every deployment times out and rolls back."
     }
 
-    # The provider forces a new endpoint when deployment_config.auto_rollback_configuration changes, and a
-    # replacement of a live endpoint leaves none: it is deleted first (the name is fixed, so it cannot be
-    # created beside it), the provider counts the Deleting endpoint as gone at once, and the create under the
-    # same name fails ("Cannot create already existing endpoint"). So the rollback alarms never change on an
-    # existing endpoint: Terraform keeps what it was created with (ignore_changes), and the postcondition
-    # below refuses the plan when the wanted alarms differ. The README explains how to change them.
+    # The provider forces a new endpoint when deployment_config.auto_rollback_configuration changes, and the
+    # name is fixed, so a replacement cannot work: deleted first, the provider counts the Deleting endpoint
+    # as gone at once and the create under the same name fails ("Cannot create already existing endpoint"),
+    # leaving no endpoint; created first (create_before_destroy, which a dependent's, such as the root's API
+    # deployment, extends to the endpoint), the create fails on every apply. So the rollback alarms never
+    # change on an existing endpoint: Terraform keeps what it was created with (ignore_changes), and the
+    # postcondition below refuses the plan when the wanted alarms differ. The README explains how to change them.
     ignore_changes = [deployment_config[0].auto_rollback_configuration]
 
     postcondition {
       condition     = !local.real_time || join(",", sort(flatten([for deployment in self.deployment_config : [for rollback in deployment.auto_rollback_configuration : [for alarm in rollback.alarms : alarm.alarm_name]]]))) == join(",", sort(local.auto_rollback_alarm_names))
-      error_message = "Endpoint ${var.name} exists with auto-rollback alarms [${join(", ", sort(flatten([for deployment in self.deployment_config : [for rollback in deployment.auto_rollback_configuration : [for alarm in rollback.alarms : alarm.alarm_name]]])))}], and this plan wants [${join(", ", sort(local.auto_rollback_alarm_names))}] (alarms.enabled, deployment.auto_rollback). The aws provider can only change them by replacing the endpoint, which deletes the live endpoint and then fails to create it again under the same name while SageMaker is still deleting it, leaving no endpoint. Keep alarms.enabled and deployment.auto_rollback as they were, or replace the endpoint deliberately, with downtime, as the sagemaker_endpoint README describes (\"Changing the rollback alarms\")."
+      error_message = "Endpoint ${var.name} exists with auto-rollback alarms [${join(", ", sort(flatten([for deployment in self.deployment_config : [for rollback in deployment.auto_rollback_configuration : [for alarm in rollback.alarms : alarm.alarm_name]]])))}], and this plan wants [${join(", ", sort(local.auto_rollback_alarm_names))}] (alarms.enabled, deployment.auto_rollback). The aws provider can only change them by replacing the endpoint under the same name, which fails (\"Cannot create already existing endpoint\") and, where the live endpoint is deleted first, leaves none. Keep alarms.enabled and deployment.auto_rollback as they were, or replace the endpoint deliberately, with downtime, as the sagemaker_endpoint README describes (\"Changing the rollback alarms\")."
     }
 
     # SageMaker rolls a failed update back (a model that does not load, a failed health check, an alarm
