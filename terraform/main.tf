@@ -23,6 +23,15 @@ locals {
   # does not depend on the API; only the page's config.js does).
   allowed_origins = concat(var.allowed_origins, var.enable_web ? [module.web_site[0].site_origin] : [])
 
+  # How the Lambda waits for the endpoint. A serverless cold start (ModelSetupTime) happens inside the first
+  # read, and a retry during it would only start a second cold start: one attempt of 20 s (2 + 20 s, within
+  # the 25 s Lambda timeout and API Gateway's 29 s). Real-time instances are warm: two attempts of 8 s, so a
+  # lost connection is retried. Unset attributes of lambda_endpoint_timeouts take these.
+  lambda_endpoint_timeouts = merge(
+    var.endpoint_type == "serverless" ? { connect_seconds = 2, read_seconds = 20, max_attempts = 1 } : { connect_seconds = 2, read_seconds = 8, max_attempts = 2 },
+    { for key, value in var.lambda_endpoint_timeouts : key => value if value != null },
+  )
+
   # Every alarm notifies the one optional topic, when it fires and when it recovers.
   alarm_actions     = var.create_alarm_topic ? [module.monitoring.topic_arn] : []
   metrics_namespace = "ImdbSentiment"
@@ -77,6 +86,7 @@ module "inference_lambda" {
   log_level                      = var.log_level
   sagemaker_runtime_endpoint_url = var.sagemaker_runtime_endpoint_url
   timeout                        = var.lambda_timeout
+  endpoint_timeouts              = local.lambda_endpoint_timeouts
   memory_size                    = var.lambda_memory_size
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
   log_retention_in_days          = var.log_retention_in_days
@@ -84,6 +94,8 @@ module "inference_lambda" {
   metrics_namespace = local.metrics_namespace
   create_alarms     = var.enable_alarms
   alarm_actions     = local.alarm_actions
+  # A canary or linear rollout answers through the text fallback until the Lambda follows the endpoint.
+  endpoint_rollout_seconds = module.endpoint.endpoint_rollout_seconds
 
   tags = local.tags
 }

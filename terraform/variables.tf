@@ -117,6 +117,23 @@ variable "endpoint_deployment" {
     auto_rollback                        = optional(bool)
   })
   default = {}
+
+  # SageMaker's limits, checked here so that the error names this variable; the endpoint module checks them
+  # again, with the instance count and the total deployment time against the aws provider's 60-minute waiter.
+  validation {
+    condition     = var.endpoint_deployment.canary_size_percent == null ? true : (floor(var.endpoint_deployment.canary_size_percent) == var.endpoint_deployment.canary_size_percent && var.endpoint_deployment.canary_size_percent >= 1 && var.endpoint_deployment.canary_size_percent <= 50)
+    error_message = "endpoint_deployment.canary_size_percent must be a whole number from 1 to 50: SageMaker refuses a canary larger than half of the new fleet."
+  }
+
+  validation {
+    condition     = var.endpoint_deployment.linear_step_size_percent == null ? true : (floor(var.endpoint_deployment.linear_step_size_percent) == var.endpoint_deployment.linear_step_size_percent && var.endpoint_deployment.linear_step_size_percent >= 10 && var.endpoint_deployment.linear_step_size_percent <= 50)
+    error_message = "endpoint_deployment.linear_step_size_percent must be a whole number from 10 to 50: SageMaker refuses linear steps outside 10-50 % of the new fleet."
+  }
+
+  validation {
+    condition     = var.endpoint_deployment.maximum_execution_timeout_in_seconds == null ? true : (var.endpoint_deployment.maximum_execution_timeout_in_seconds >= 600 && var.endpoint_deployment.maximum_execution_timeout_in_seconds <= 3600)
+    error_message = "endpoint_deployment.maximum_execution_timeout_in_seconds must be from 600 (SageMaker's minimum) to 3600: the aws provider waits at most 60 minutes for an endpoint update."
+  }
 }
 
 variable "endpoint_alarms" {
@@ -131,6 +148,12 @@ variable "endpoint_alarms" {
     model_setup_time_maximum_ms = optional(number)
   })
   default = {}
+
+  # A cold start the Lambda stops waiting for is already a 504; the alarm must fire before that.
+  validation {
+    condition     = var.endpoint_alarms.model_setup_time_maximum_ms == null || var.endpoint_type != "serverless" ? true : coalesce(var.endpoint_alarms.model_setup_time_maximum_ms, 0) < 1000 * coalesce(var.lambda_endpoint_timeouts.read_seconds, 20)
+    error_message = "endpoint_alarms.model_setup_time_maximum_ms must be below the Lambda's endpoint read timeout (lambda_endpoint_timeouts.read_seconds, 20 s for serverless by default): a cold start that long already gives callers a 504 before the alarm fires."
+  }
 }
 
 variable "data_capture" {
@@ -145,6 +168,17 @@ variable "lambda_timeout" {
   description = "Lambda timeout in seconds (below API Gateway's 29 s)."
   type        = number
   default     = 25
+}
+
+variable "lambda_endpoint_timeouts" {
+  description = "How the Lambda waits for the endpoint: connect_seconds, read_seconds and max_attempts (total). Unset attributes depend on endpoint_type: serverless 2 + 20 s in one attempt (a cold start happens inside the first read), real-time 2 + 8 s in two. Every attempt timing out must end a second before lambda_timeout (see README, \"Timeouts and serverless cold starts\")."
+  type = object({
+    connect_seconds = optional(number)
+    read_seconds    = optional(number)
+    max_attempts    = optional(number)
+  })
+  default  = {}
+  nullable = false
 }
 
 variable "lambda_memory_size" {

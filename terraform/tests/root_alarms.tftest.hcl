@@ -27,7 +27,7 @@ run "root_wires_the_alias_and_every_alarm_to_the_topic" {
   }
 
   assert {
-    condition     = output.alarm_topic_arn == "arn:aws:sns:eu-west-1:123456789012:imdb-sentiment-alarms" && output.dashboard_name == "imdb-sentiment"
+    condition     = output.alarm_topic_arn == "arn:aws:sns:eu-west-1:123456789012:imdb-sentiment-alarms" && output.dashboard_name == "imdb-sentiment-eu-west-1"
     error_message = "Topic and dashboard are on by default."
   }
 

@@ -132,6 +132,33 @@ def test_the_deployment_configuration_given_is_described_back(local_stack, probe
     assert sagemaker.describe_endpoint(EndpointName=probe)["LastDeploymentConfig"] == deployment
 
 
+@pytest.mark.parametrize(
+    ("routing", "refusal"),
+    [
+        ({"Type": "CANARY", "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10}}, "1 of 1 instance"),
+        ({"Type": "LINEAR", "LinearStepSize": {"Type": "CAPACITY_PERCENT", "Value": 60}}, "10-50%"),
+    ],
+)
+def test_a_deployment_configuration_aws_refuses_is_refused_before_anything_changes(
+    local_stack, probe, routing: dict, refusal: str
+) -> None:
+    """A canary or linear step on a one-instance fleet (100 %), or a step above 50 %: SageMaker's
+    ValidationException, and the endpoint keeps serving its configuration (local_aws_shared/deployment_config)."""
+    sagemaker = local_stack.client("sagemaker")
+    one_instance = f"{PROBE}-one-instance"
+    if one_instance not in [c["EndpointConfigName"] for c in sagemaker.list_endpoint_configs()["EndpointConfigs"]]:
+        variant = {"VariantName": "AllTraffic", "ModelName": local_stack.info.model_name}
+        variant |= {"InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        sagemaker.create_endpoint_config(EndpointConfigName=one_instance, ProductionVariants=[variant])
+    deployment = {"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {**routing, "WaitIntervalInSeconds": 0}}}
+    with pytest.raises(sagemaker.exceptions.ClientError) as refused:
+        sagemaker.update_endpoint(EndpointName=probe, EndpointConfigName=one_instance, DeploymentConfig=deployment)
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert refusal in refused.value.response["Error"]["Message"]
+    endpoint = sagemaker.describe_endpoint(EndpointName=probe)
+    assert (endpoint["EndpointStatus"], endpoint["EndpointConfigName"]) == ("InService", f"{PROBE}-good")
+
+
 def test_failed_update_rolls_back_to_the_old_configuration_with_a_failure_reason(local_stack, probe) -> None:
     sagemaker, runtime = local_stack.client("sagemaker"), local_stack.client("sagemaker-runtime")
     role = sagemaker.describe_model(ModelName=local_stack.info.model_name)["ExecutionRoleArn"]

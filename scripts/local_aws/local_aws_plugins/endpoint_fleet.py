@@ -43,6 +43,7 @@ class DeploymentPlan:
     model_data_url: str
     environment: dict[str, str]
     serverless: bool
+    instance_count: int | None = None  # the new fleet's InitialInstanceCount; None for a serverless variant
 
 
 @dataclass

@@ -18,6 +18,7 @@ from local_aws_plugins import transform_jobs
 from local_aws_plugins.endpoint_fleet import FLEETS, DeploymentPlan
 from local_aws_plugins.endpoint_metrics import METRICS
 from local_aws_plugins.moto_records import sagemaker_backend
+from local_aws_shared.deployment_config import DeploymentConfigError, check_deployment_config
 from localstack.aws.api import RequestContext, ServiceException
 from localstack.aws.skeleton import DispatchTable
 from localstack.aws.spec import load_service
@@ -54,11 +55,20 @@ def _plan(backend, config_name: str) -> DeploymentPlan:
         )
     return DeploymentPlan(
         config_name=config_name,
+        instance_count=None if variant.get("ServerlessConfig") else int(variant.get("InitialInstanceCount") or 1),
         variant_name=variant["VariantName"],
         model_data_url=model_data_url,
         environment=dict(container.get("Environment") or {}),
         serverless=bool(variant.get("ServerlessConfig")),
     )
+
+
+def _check_deployment(request: dict[str, Any], plan: DeploymentPlan) -> None:
+    """Refuse a DeploymentConfig as SageMaker does (step sizes, waits, execution timeout), before any change."""
+    try:
+        check_deployment_config(request.get("DeploymentConfig"), plan.instance_count)
+    except DeploymentConfigError as error:
+        raise ValidationError(str(error)) from None
 
 
 def _existing_endpoint(backend, name: str):
@@ -99,6 +109,7 @@ class SagemakerProvider(ServiceLifecycleHook):
         if name in backend.endpoints:
             raise ValidationError(f'Cannot create already existing endpoint "{backend.endpoints[name].arn}".')
         plan = _plan(backend, request["EndpointConfigName"])
+        _check_deployment(request, plan)
         response = call_moto(context)
         backend.endpoints[name].endpoint_status = "Creating"
         backend.endpoints[name].last_deployment_config = request.get("DeploymentConfig")
@@ -112,6 +123,7 @@ class SagemakerProvider(ServiceLifecycleHook):
         if endpoint.endpoint_status not in UPDATABLE_STATES:
             raise ValidationError(f'Cannot update in-progress endpoint "{endpoint.arn}".')
         plan = _plan(backend, request["EndpointConfigName"])
+        _check_deployment(request, plan)
         endpoint.endpoint_status = "Updating"
         endpoint.failure_reason = None
         if request.get("DeploymentConfig"):

@@ -62,6 +62,10 @@ module "inference_lambda" {
   endpoint_name = module.endpoint.endpoint_name
   endpoint_arn  = module.endpoint.endpoint_arn
   alarm_actions = local.alarm_actions
+  # Warm instances: two attempts of 8 s (the default, one of 20 s, waits out serverless cold starts).
+  endpoint_timeouts = { read_seconds = 8, max_attempts = 2 }
+  # The canary answers through the text fallback until the Lambda follows the endpoint.
+  endpoint_rollout_seconds = module.endpoint.endpoint_rollout_seconds
 
   tags = local.tags
 }

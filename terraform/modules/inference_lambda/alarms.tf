@@ -4,6 +4,11 @@
 locals {
   handler_namespace = var.metrics_namespace
 
+  # During a rollout the endpoint serves the new vocabulary from its first traffic step until the function is
+  # updated after the endpoint's update has finished (the function depends on the endpoint): every answer
+  # may go through the text fallback for the whole canary or linear rollout. Only longer is an alarm.
+  text_fallback_periods = var.alarm_thresholds.text_fallback_periods + ceil(var.endpoint_rollout_seconds / var.alarm_period_seconds)
+
   alarms = var.create_alarms ? {
     errors = {
       description = "The function failed (unhandled error, timeout or init error): callers got a 5XX from API Gateway."
@@ -42,13 +47,13 @@ locals {
       datapoints  = var.alarm_datapoints_to_alarm
     }
     text-fallback = {
-      description = "Answers came through the raw-text fallback in every one of ${var.alarm_thresholds.text_fallback_periods} periods: the Lambda and the endpoint carry different vocabularies for longer than a rollout takes."
+      description = "Answers came through the raw-text fallback in every one of ${local.text_fallback_periods} periods: the Lambda and the endpoint carry different vocabularies for longer than a rollout takes (${var.endpoint_rollout_seconds} s of traffic steps and termination wait, plus ${var.alarm_thresholds.text_fallback_periods} periods)."
       namespace   = local.handler_namespace
       metric      = "TextFallbacks"
       statistic   = "Sum"
       threshold   = 1
-      periods     = var.alarm_thresholds.text_fallback_periods
-      datapoints  = var.alarm_thresholds.text_fallback_periods
+      periods     = local.text_fallback_periods
+      datapoints  = local.text_fallback_periods
     }
   } : {}
 }

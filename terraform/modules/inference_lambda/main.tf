@@ -1,6 +1,10 @@
 locals {
   log_group_name = "/aws/lambda/${var.function_name}"
-  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
+  # The longest one endpoint call can take: every attempt times out, plus botocore's standard-mode backoff
+  # (at most 2^(k-1) s before attempt k), as lambda_src/settings.py computes it.
+  endpoint_worst_case_seconds = (var.endpoint_timeouts.max_attempts * (var.endpoint_timeouts.connect_seconds + var.endpoint_timeouts.read_seconds)
+  + pow(2, var.endpoint_timeouts.max_attempts - 1) - 1)
+  log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
 
   # SAGEMAKER_RUNTIME_ENDPOINT_URL exists only for local runs; on AWS it is absent, not empty.
   environment = merge(
@@ -9,6 +13,10 @@ locals {
       ALLOWED_ORIGINS         = join(",", var.allowed_origins)
       LOG_LEVEL               = var.log_level
       METRICS_NAMESPACE       = var.metrics_namespace
+      # Read by lambda_src/settings.py, which refuses at init what would outlast API Gateway's 29 s.
+      ENDPOINT_CONNECT_TIMEOUT = tostring(var.endpoint_timeouts.connect_seconds)
+      ENDPOINT_READ_TIMEOUT    = tostring(var.endpoint_timeouts.read_seconds)
+      ENDPOINT_MAX_ATTEMPTS    = tostring(var.endpoint_timeouts.max_attempts)
     },
     var.sagemaker_runtime_endpoint_url == null ? {} : { SAGEMAKER_RUNTIME_ENDPOINT_URL = var.sagemaker_runtime_endpoint_url },
   )

@@ -116,6 +116,39 @@ variable "timeout" {
   }
 }
 
+variable "endpoint_timeouts" {
+  description = "How the function waits for the endpoint (ENDPOINT_CONNECT_TIMEOUT, ENDPOINT_READ_TIMEOUT, ENDPOINT_MAX_ATTEMPTS): connect and read timeouts in seconds, and total attempts with botocore's standard retries (up to 2^(k-1) s of backoff before attempt k). Every attempt timing out must still leave a second of the function's timeout, so callers get the handler's 504 rather than API Gateway's. The default suits a serverless endpoint (the sagemaker_endpoint module's default): its cold start happens inside the first read, so one attempt of 20 s. Warm real-time instances do better with two shorter ones, e.g. { read_seconds = 8, max_attempts = 2 } (see the root README, \"Timeouts and serverless cold starts\")."
+  type = object({
+    connect_seconds = optional(number, 2)
+    read_seconds    = optional(number, 20)
+    max_attempts    = optional(number, 1)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.endpoint_timeouts.connect_seconds > 0 && var.endpoint_timeouts.read_seconds > 0 && contains([1, 2, 3], var.endpoint_timeouts.max_attempts)
+    error_message = "endpoint_timeouts needs positive connect_seconds and read_seconds and max_attempts of 1, 2 or 3."
+  }
+
+  validation {
+    condition     = var.endpoint_timeouts.max_attempts * (var.endpoint_timeouts.connect_seconds + var.endpoint_timeouts.read_seconds) + pow(2, var.endpoint_timeouts.max_attempts - 1) - 1 + 1 <= var.timeout
+    error_message = "endpoint_timeouts allow one endpoint call ${var.endpoint_timeouts.max_attempts} x (${var.endpoint_timeouts.connect_seconds} + ${var.endpoint_timeouts.read_seconds}) s + ${pow(2, var.endpoint_timeouts.max_attempts - 1) - 1} s of backoff = ${var.endpoint_timeouts.max_attempts * (var.endpoint_timeouts.connect_seconds + var.endpoint_timeouts.read_seconds) + pow(2, var.endpoint_timeouts.max_attempts - 1) - 1} s, which must end at least 1 s before the function's ${var.timeout} s timeout (itself below API Gateway's 29 s): shorten the read timeout or the attempts."
+  }
+}
+
+variable "endpoint_rollout_seconds" {
+  description = "How long a normal rollout may have the endpoint serve another vocabulary than the function: the endpoint's traffic steps and termination wait (the sagemaker_endpoint module's endpoint_rollout_seconds output). The text-fallback alarm waits this long on top of alarm_thresholds.text_fallback_periods, so a canary or linear rollout does not set it off."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.endpoint_rollout_seconds >= 0 && var.endpoint_rollout_seconds <= 7200
+    error_message = "endpoint_rollout_seconds must be from 0 to 7200."
+  }
+}
+
 variable "memory_size" {
   description = "Memory of the function in MB (CPU scales with it)."
   type        = number

@@ -85,10 +85,12 @@ locals {
   )
 }
 
+# Dashboard names are global to the account (the dashboard lists are not per region), unlike the alarms and
+# the topic: the region keeps the same name deployed to two regions from overwriting one dashboard.
 resource "aws_cloudwatch_dashboard" "this" {
   count = var.create_dashboard ? 1 : 0
 
-  dashboard_name = var.name
+  dashboard_name = "${var.name}-${var.region}"
   dashboard_body = jsonencode({ widgets = local.widgets })
 }
 

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name of the deployment: names the dashboard and the topic (<name>-alarms)."
+  description = "Name of the deployment: names the dashboard (<name>-<region>: dashboard names are global to the account) and the topic (<name>-alarms)."
   type        = string
 
   validation {
@@ -9,8 +9,13 @@ variable "name" {
 }
 
 variable "region" {
-  description = "Region of the metrics the dashboard shows."
+  description = "Region of the metrics the dashboard shows; part of the dashboard's name."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as \"us-east-1\"."
+  }
 }
 
 variable "create_dashboard" {

@@ -39,6 +39,31 @@ locals {
   )
   log_group_name = "/aws/sagemaker/Endpoints/${var.name}"
 
+  # How long a real-time deployment may take, against how long the aws provider waits for it. The provider's
+  # update (and create) waiter gives up after a fixed 60 minutes (waitEndpointInService in
+  # internal/service/sagemaker of provider 5.x; not configurable); the apply then fails while SageMaker is
+  # still deploying, and the next apply finds the endpoint Updating. SageMaker first provisions the new
+  # fleet (minutes: provisioning_allowance_seconds), then bakes after each traffic step (ALL_AT_ONCE one
+  # step, CANARY two: the canary and the rest, LINEAR one per step), then waits termination_wait before
+  # retiring the old fleet. Linear steps are counted in whole instances of the new fleet
+  # (initial_instance_count), rounded down to at least one: the most steps SageMaker can take whichever
+  # way it rounds a percentage.
+  provider_update_wait_seconds   = 3600
+  provisioning_allowance_seconds = 600
+  fleet_size                     = var.real_time.initial_instance_count
+  linear_step_instances          = max(1, floor(local.fleet_size * var.deployment.linear_step_size_percent / 100))
+  traffic_steps = {
+    ALL_AT_ONCE = 1
+    CANARY      = 2
+    LINEAR      = ceil(local.fleet_size / local.linear_step_instances)
+  }[var.deployment.traffic_routing]
+  deployment_wait_seconds   = local.traffic_steps * var.deployment.wait_interval_in_seconds + var.deployment.termination_wait_in_seconds
+  deployment_budget_seconds = local.provisioning_allowance_seconds + local.deployment_wait_seconds
+
+  # The alarms SageMaker watches during a deployment. The provider forces a new endpoint when they change
+  # (auto_rollback_configuration is ForceNew), so they are fixed for an endpoint's life: see the endpoint.
+  auto_rollback_alarm_names = var.deployment.auto_rollback ? local.rollback_alarm_names : []
+
   endpoint_config = one(concat(aws_sagemaker_endpoint_configuration.this, aws_sagemaker_endpoint_configuration.capturing))
   log_group_arn   = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
 }
@@ -206,7 +231,7 @@ resource "aws_sagemaker_endpoint" "this" {
       }
 
       dynamic "auto_rollback_configuration" {
-        for_each = deployment_config.value.auto_rollback && length(local.rollback_alarm_names) > 0 ? [local.rollback_alarm_names] : []
+        for_each = length(local.auto_rollback_alarm_names) > 0 ? [local.auto_rollback_alarm_names] : []
 
         content {
           dynamic "alarms" {
@@ -224,6 +249,30 @@ resource "aws_sagemaker_endpoint" "this" {
   tags = var.tags
 
   lifecycle {
+    precondition {
+      condition     = !local.real_time || local.deployment_budget_seconds <= local.provider_update_wait_seconds
+      error_message = "A deployment of endpoint ${var.name} may take ${local.deployment_budget_seconds} s: ${local.provisioning_allowance_seconds} s to provision the new fleet + ${local.traffic_steps} ${var.deployment.traffic_routing} step(s) x wait_interval_in_seconds ${var.deployment.wait_interval_in_seconds} s + termination_wait_in_seconds ${var.deployment.termination_wait_in_seconds} s. The aws provider waits at most ${local.provider_update_wait_seconds} s (60 minutes) for an endpoint update, so the apply would fail mid-rollout. Shorten the waits or use fewer, larger steps (at most ${local.provider_update_wait_seconds - local.provisioning_allowance_seconds} s of waits in all)."
+    }
+
+    precondition {
+      condition     = !local.real_time || var.deployment.maximum_execution_timeout_in_seconds == null || coalesce(var.deployment.maximum_execution_timeout_in_seconds, 0) > local.deployment_wait_seconds
+      error_message = "deployment.maximum_execution_timeout_in_seconds (${coalesce(var.deployment.maximum_execution_timeout_in_seconds, 0)} s) must exceed the deployment's waits, ${local.deployment_wait_seconds} s (${local.traffic_steps} step(s) x ${var.deployment.wait_interval_in_seconds} s + termination wait ${var.deployment.termination_wait_in_seconds} s), as SageMaker requires; else every deployment times out and rolls back."
+    }
+
+    # The provider forces a new endpoint when deployment_config.auto_rollback_configuration changes, and the
+    # name is fixed, so a replacement cannot work: deleted first, the provider counts the Deleting endpoint
+    # as gone at once and the create under the same name fails ("Cannot create already existing endpoint"),
+    # leaving no endpoint; created first (create_before_destroy, which a dependent's, such as the root's API
+    # deployment, extends to the endpoint), the create fails on every apply. So the rollback alarms never
+    # change on an existing endpoint: Terraform keeps what it was created with (ignore_changes), and the
+    # postcondition below refuses the plan when the wanted alarms differ. The README explains how to change them.
+    ignore_changes = [deployment_config[0].auto_rollback_configuration]
+
+    postcondition {
+      condition     = !local.real_time || join(",", sort(flatten([for deployment in self.deployment_config : [for rollback in deployment.auto_rollback_configuration : [for alarm in rollback.alarms : alarm.alarm_name]]]))) == join(",", sort(local.auto_rollback_alarm_names))
+      error_message = "Endpoint ${var.name} exists with auto-rollback alarms [${join(", ", sort(flatten([for deployment in self.deployment_config : [for rollback in deployment.auto_rollback_configuration : [for alarm in rollback.alarms : alarm.alarm_name]]])))}], and this plan wants [${join(", ", sort(local.auto_rollback_alarm_names))}] (alarms.enabled, deployment.auto_rollback). The aws provider can only change them by replacing the endpoint under the same name, which fails (\"Cannot create already existing endpoint\") and, where the live endpoint is deleted first, leaves none. Keep alarms.enabled and deployment.auto_rollback as they were, or replace the endpoint deliberately, with downtime, as the sagemaker_endpoint README describes (\"Changing the rollback alarms\")."
+    }
+
     # SageMaker rolls a failed update back (a model that does not load, a failed health check, an alarm
     # during the deployment) and reports InService on the OLD configuration; the provider's waiter sees
     # only the status (terraform-provider-aws issues 46663, 48997). Failing here stops the apply before

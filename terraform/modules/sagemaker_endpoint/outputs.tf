@@ -47,3 +47,8 @@ output "alarm_arns" {
   description = "ARNs of the endpoint's CloudWatch alarms by signal."
   value       = { for signal, alarm in aws_cloudwatch_metric_alarm.this : signal => alarm.arn }
 }
+
+output "endpoint_rollout_seconds" {
+  description = "How long a rollout may have the new fleet serve beside (or instead of) the old before the update ends: the real-time deployment's traffic steps x wait_interval_in_seconds plus termination_wait_in_seconds; 0 for serverless endpoints (one step, no wait). The inference_lambda module's text-fallback alarm waits this long."
+  value       = local.real_time ? local.deployment_wait_seconds : 0
+}

@@ -184,14 +184,28 @@ variable "deployment" {
     error_message = "deployment.wait_interval_in_seconds and termination_wait_in_seconds must be between 0 and 3600 (SageMaker's limits)."
   }
 
+  # SageMaker's TrafficRoutingConfig: a canary may hold at most 50 % of the new fleet, a linear step 10-50 %.
   validation {
-    condition     = var.deployment.canary_size_percent >= 1 && var.deployment.canary_size_percent <= 99 && var.deployment.linear_step_size_percent >= 1 && var.deployment.linear_step_size_percent <= 99
-    error_message = "deployment.canary_size_percent and linear_step_size_percent must be between 1 and 99 (percent of the new fleet's capacity)."
+    condition     = floor(var.deployment.canary_size_percent) == var.deployment.canary_size_percent && var.deployment.canary_size_percent >= 1 && var.deployment.canary_size_percent <= 50
+    error_message = "deployment.canary_size_percent must be a whole number from 1 to 50: SageMaker refuses a canary larger than half of the new fleet (TrafficRoutingConfig.CanarySize)."
   }
 
   validation {
-    condition     = var.deployment.maximum_execution_timeout_in_seconds == null ? true : (var.deployment.maximum_execution_timeout_in_seconds >= 600 && var.deployment.maximum_execution_timeout_in_seconds <= 14400)
-    error_message = "deployment.maximum_execution_timeout_in_seconds must be null or between 600 and 14400."
+    condition     = floor(var.deployment.linear_step_size_percent) == var.deployment.linear_step_size_percent && var.deployment.linear_step_size_percent >= 10 && var.deployment.linear_step_size_percent <= 50
+    error_message = "deployment.linear_step_size_percent must be a whole number from 10 to 50: SageMaker refuses linear steps outside 10-50 % of the new fleet (TrafficRoutingConfig.LinearStepSize)."
+  }
+
+  # Traffic moves in whole instances: with one instance any canary or step is the whole fleet (100 % > 50 %).
+  validation {
+    condition     = var.endpoint_type != "real-time" || var.deployment.traffic_routing == "ALL_AT_ONCE" || var.real_time.initial_instance_count >= 2
+    error_message = "deployment.traffic_routing = \"${var.deployment.traffic_routing}\" needs real_time.initial_instance_count >= 2: SageMaker shifts traffic in whole instances and refuses a canary or linear step above 50 % of the new fleet, which one instance always is. Use ALL_AT_ONCE on one instance, or at least two."
+  }
+
+  # The aws provider waits at most 60 minutes for an update (see local.provider_update_wait_seconds); a
+  # deployment allowed to run longer would outlive the apply that started it.
+  validation {
+    condition     = var.deployment.maximum_execution_timeout_in_seconds == null ? true : (floor(var.deployment.maximum_execution_timeout_in_seconds) == var.deployment.maximum_execution_timeout_in_seconds && var.deployment.maximum_execution_timeout_in_seconds >= 600 && var.deployment.maximum_execution_timeout_in_seconds <= 3600)
+    error_message = "deployment.maximum_execution_timeout_in_seconds must be null or a whole number from 600 (SageMaker's minimum) to 3600: the aws provider waits at most 60 minutes for an endpoint update, so a longer deployment would fail the apply while SageMaker is still deploying."
   }
 }
 
@@ -231,7 +245,7 @@ variable "log_retention_in_days" {
 }
 
 variable "alarms" {
-  description = "The endpoint's CloudWatch alarms (one per signal, named <name>-<signal>): Invocation5XXErrors (sum per period), ModelLatency p99 (milliseconds) and, for serverless endpoints, ModelSetupTime (the cold-start time, maximum, milliseconds). An alarm fires after evaluation_periods periods of period_seconds over its threshold; the real-time deployment guardrails roll back on the first two."
+  description = "The endpoint's CloudWatch alarms (one per signal, named <name>-<signal>): Invocation5XXErrors (sum per period), ModelLatency p99 (milliseconds) and, for serverless endpoints, ModelSetupTime (the cold-start time, maximum, milliseconds; cold starts are normal after idle time, so the default 15 s alarms only on those that near the 20 s the root's Lambda waits for a serverless answer, see the README). An alarm fires after evaluation_periods periods of period_seconds over its threshold; the real-time deployment guardrails roll back on the first two."
   type = object({
     enabled                     = optional(bool, true)
     period_seconds              = optional(number, 60)
@@ -239,7 +253,7 @@ variable "alarms" {
     datapoints_to_alarm         = optional(number, 2)
     invocation_5xx_errors       = optional(number, 1)
     model_latency_p99_ms        = optional(number, 500)
-    model_setup_time_maximum_ms = optional(number, 10000)
+    model_setup_time_maximum_ms = optional(number, 15000)
   })
   default  = {}
   nullable = false

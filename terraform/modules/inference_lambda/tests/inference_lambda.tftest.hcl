@@ -59,12 +59,15 @@ run "environment_names_the_endpoint_and_origins" {
 
   assert {
     condition = one(aws_lambda_function.this.environment).variables == tomap({
-      SAGEMAKER_ENDPOINT_NAME = "imdb-sentiment"
-      ALLOWED_ORIGINS         = "https://app.example.com,http://localhost:8000"
-      LOG_LEVEL               = "INFO"
-      METRICS_NAMESPACE       = "ImdbSentiment"
+      SAGEMAKER_ENDPOINT_NAME  = "imdb-sentiment"
+      ALLOWED_ORIGINS          = "https://app.example.com,http://localhost:8000"
+      LOG_LEVEL                = "INFO"
+      METRICS_NAMESPACE        = "ImdbSentiment"
+      ENDPOINT_CONNECT_TIMEOUT = "2"
+      ENDPOINT_READ_TIMEOUT    = "20"
+      ENDPOINT_MAX_ATTEMPTS    = "1"
     })
-    error_message = "The environment must hold exactly the endpoint name, the origins, the log level and the metrics namespace (no runtime URL on AWS)."
+    error_message = "The environment must hold exactly the endpoint name, the origins, the log level, the metrics namespace and the endpoint timeouts (no runtime URL on AWS)."
   }
 }
 
@@ -248,6 +251,8 @@ run "lambda_alarms_one_per_signal" {
   variables {
     timeout       = 20
     alarm_actions = ["arn:aws:sns:us-east-1:123456789012:topic"]
+    # 2 + 17 s: the endpoint call must end a second before the 20 s timeout.
+    endpoint_timeouts = { read_seconds = 17 }
   }
 
   assert {

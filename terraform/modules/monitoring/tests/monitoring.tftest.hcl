@@ -89,8 +89,8 @@ run "dashboard_shows_every_layer_and_the_alarms" {
   command = plan
 
   assert {
-    condition     = aws_cloudwatch_dashboard.this[0].dashboard_name == "imdb-sentiment"
-    error_message = "The dashboard is named after the deployment."
+    condition     = aws_cloudwatch_dashboard.this[0].dashboard_name == "imdb-sentiment-us-east-1"
+    error_message = "The dashboard is named after the deployment and its region (dashboard names are global to the account)."
   }
 
   assert {

@@ -476,9 +476,12 @@ run "canary_deployment" {
 
 run "linear_deployment_without_auto_rollback" {
   command = plan
+  # A new endpoint: on the one deployed above, the rollback alarms could not change (see tests/guardrails.tftest.hcl).
+  state_key = "new_endpoint"
 
   variables {
     endpoint_type = "real-time"
+    real_time     = { initial_instance_count = 2, max_instance_count = 4 }
     deployment = {
       traffic_routing          = "LINEAR"
       linear_step_size_percent = 25
@@ -548,6 +551,8 @@ run "serverless_has_no_deployment_config_and_alarms_on_cold_starts" {
 
 run "alarms_can_be_turned_off" {
   command = plan
+  # A new endpoint: on the one deployed above, the rollback alarms could not change (see tests/guardrails.tftest.hcl).
+  state_key = "new_endpoint"
 
   variables {
     endpoint_type = "real-time"
