@@ -2,7 +2,7 @@
 
 Each example is sent twice to the same warm handler: once on the vector route, once with the container on
 the text route (as after a ``vocabulary_mismatch``), where the endpoint tokenises the raw reviews itself.
-The endpoint is the real inference.py on a tiny real model behind the stand-in client of
+The endpoint is the real inference.py's transform_fn on a tiny real model behind the stand-in client of
 test_handler_properties, serving the Lambda's own vocabulary, so both routes must give the same answer:
 the same status and body (label, score, explanation, or the same JSON 4xx), never a 5xx. Reviews carry
 lone surrogates, NFKD expansions, entities and limit-sized texts. `make fuzz` runs these with the thorough
@@ -21,14 +21,13 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from scripts import serve_endpoint
 from tests.unit.strategies import ANY_TEXT, REVIEWS, WORDS, mostly
 from tests.unit.test_handler_properties import (
     InferenceRuntime,
     StatusLog,
     api_gateway_events,
-    model_server,  # noqa: F401 (a fixture)
     respond,
+    served_model,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.fuzz
@@ -45,12 +44,12 @@ class RecordingRuntime(InferenceRuntime):
 
 
 @pytest.fixture
-def handler(make_handler, tiny_model_dir: Path, model_server: serve_endpoint.ModelServer):  # noqa: F811
+def handler(make_handler, tiny_model_dir: Path, served_model: tuple[Any, Any]):  # noqa: F811
     handler = make_handler(tiny_model_dir / "vocabulary.json", LOG_LEVEL="CRITICAL")
     handler.LOGGER.setLevel(logging.INFO)
     handler.LOGGER.handlers.clear()  # no stdout: 10,000 examples would fill pytest's capture
     handler.LOGGER.addHandler(StatusLog())
-    handler.ENDPOINT.client = RecordingRuntime(model_server)
+    handler.ENDPOINT.client = RecordingRuntime(*served_model)
     return handler
 
 
