@@ -61,12 +61,12 @@ def test_a_body_at_the_limit_reaches_the_model(tiny_endpoint):
     assert response.status == 413 and "review too long" in response.json()["error"]  # inference.py's own
 
 
-def test_json_lines_past_the_record_cap_are_a_json_413(client):
+def test_json_lines_past_the_record_cap_are_a_json_413(tiny_endpoint):
     from training.serving.limits import MAX_JSON_LINES
 
     body = b'{"review": "good"}\n' * (MAX_JSON_LINES + 1)
-    response = client.post("/invocations", data=body, content_type="application/jsonlines")
-    assert response.status_code == 413 and "too many JSON Lines records" in response.get_json()["error"]
+    response = post(f"{tiny_endpoint}/invocations", body, "application/jsonlines")
+    assert response.status == 413 and "too many JSON Lines records" in response.json()["error"]
 
 
 def test_the_default_cache_is_per_user_and_private(tiny_model_tar, monkeypatch, tmp_path):
