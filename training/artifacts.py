@@ -178,4 +178,4 @@ def data_lines(source: dict[str, Any]) -> list[str]:
 
 
 def _count(value: int | None) -> str:
-    return "— (held out from train)" if value is None else f"{value:,}"
+    return "— (split from train)" if value is None else f"{value:,}"
