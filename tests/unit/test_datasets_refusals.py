@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from training.cli import main
+from training.cli import _channel, main
 
 
 def csv_file(path: Path, lines: list[str]) -> Path:
@@ -136,3 +136,12 @@ def test_bad_options_exit_2(
 ) -> None:
     data = csv_file(tmp_path / "d.csv", balanced())
     assert message in refused(["--data", str(data), *option], tmp_path, capsys)
+
+
+def test_a_sagemaker_channel_holding_one_data_file_stands_for_it(tmp_path: Path) -> None:
+    (tmp_path / "train").mkdir()
+    data = csv_file(tmp_path / "train" / "reviews.csv", balanced())
+    assert _channel(tmp_path / "train") == data
+    (tmp_path / "folders" / "pos").mkdir(parents=True)
+    (tmp_path / "folders" / "pos" / "1.txt").write_text("a")
+    assert _channel(tmp_path / "folders") == tmp_path / "folders"  # a label folder is read as a folder
