@@ -16,7 +16,7 @@ from typing import BinaryIO
 from training.datasets.rows import DatasetError, Row, missing_column
 
 # A review or ticket can be far longer than csv's default 131,072-character field limit.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 
 
 def _decoded_lines(path: Path, raw: BinaryIO) -> Iterator[str]:
@@ -36,6 +36,7 @@ def read(path: Path, text_column: str, label_column: str) -> Iterator[Row]:
         raw = path.open("rb")
     except OSError as exc:
         raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    csv.field_size_limit(FIELD_SIZE_LIMIT)  # process-wide, so set when a CSV is read rather than on import
     with raw:
         reader = csv.reader(_decoded_lines(path, raw), strict=True)  # bad quoting is an error, not a mangled row
         try:
