@@ -9,6 +9,7 @@ ARTIFACTS := artifacts
 MODEL := $(ARTIFACTS)/model.tar.gz
 LAMBDA_ZIP := build/lambda.zip
 PYTEST_ARGS ?=
+TRAIN_ARGS ?=
 UP_ARGS ?=
 REMOTE_VENV := .venv-remote
 REMOTE_STAMP := $(REMOTE_VENV)/.installed
@@ -41,8 +42,8 @@ $(STAMP): pyproject.toml setup.py lambda_src/_fast_tokenizer.pyx
 
 install: $(STAMP) ## create .venv with the pinned dependencies
 
-train: $(STAMP) ## train on IMDB and write artifacts/ (model.tar.gz, vocabulary.json, metrics, plots)
-	$(PY) -m training --output $(ARTIFACTS)
+train: $(STAMP) ## train on IMDB, or DATA=reviews.csv|.jsonl|.parquet|folder [TEST=...] [TRAIN_ARGS="--label-column ..."]; writes artifacts/
+	$(PY) -m training --output $(ARTIFACTS) $(if $(DATA),--data "$(DATA)") $(if $(TEST),--test "$(TEST)") $(TRAIN_ARGS)
 
 $(MODEL):
 	$(MAKE) train
@@ -55,8 +56,8 @@ $(REMOTE_STAMP): pyproject.toml
 
 remote-venv: $(REMOTE_STAMP) ## .venv-remote with the SageMaker Python SDK (its boto3 clashes with ours)
 
-train-remote: $(REMOTE_STAMP) ## train as a SageMaker job: BUCKET=... ROLE_ARN=... [ARGS="--dry-run --quick"]
-	$(REMOTE_VENV)/bin/python -m training.remote $(if $(BUCKET),--bucket $(BUCKET)) $(if $(ROLE_ARN),--role-arn $(ROLE_ARN)) $(ARGS)
+train-remote: $(REMOTE_STAMP) ## train as a SageMaker job: BUCKET=... ROLE_ARN=... [DATA=... TEST=...] [ARGS="--dry-run --quick"]
+	$(REMOTE_VENV)/bin/python -m training.remote $(if $(BUCKET),--bucket $(BUCKET)) $(if $(ROLE_ARN),--role-arn $(ROLE_ARN)) $(if $(DATA),--data "$(DATA)") $(if $(TEST),--test "$(TEST)") $(ARGS)
 
 package: $(STAMP) $(MODEL) ## build the deterministic Lambda zip (build/lambda.zip) with the vocabulary
 	$(PY) -m scripts.package_lambda --vocabulary $(ARTIFACTS)/vocabulary.json --output $(LAMBDA_ZIP)

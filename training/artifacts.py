@@ -118,13 +118,14 @@ def write_report(out_dir: Path, metrics: dict[str, Any], plots: list[Path]) -> P
     """A short human-readable summary next to metrics.json."""
     cm = metrics["confusion_matrix"]["rows_true_cols_pred"]
     val = ", ".join(f"C={c}: {a:.4f}" for c, a in metrics["validation_accuracy"].items())
+    source = metrics["data"]
     lines = [
-        "# IMDB sentiment model report",
+        "# Sentiment model report" if source["format"] != "imdb" else "# IMDB sentiment model report",
         "",
         f"Model version `{metrics['model_version']}`, vocabulary `{metrics['vocabulary_version']}` "
         f"({metrics['vocabulary_size']:,} terms, word {metrics['ngram_range'][0]}..{metrics['ngram_range'][1]}-grams).",
         "",
-        f"Evaluated once on the official test split ({metrics['test_reviews']:,} reviews):",
+        f"Evaluated once on {source['test_source']} ({metrics['test_reviews']:,} texts):",
         "",
         "| metric | value |",
         "| --- | --- |",
@@ -132,12 +133,14 @@ def write_report(out_dir: Path, metrics: dict[str, Any], plots: list[Path]) -> P
         "",
         f"Confusion matrix (rows true, columns predicted; negative, positive): {cm}.",
         "",
-        f"Chosen on a {metrics['validation_fraction']:.0%} validation split of train/ only: {val} "
+        f"Chosen on a {metrics['validation_fraction']:.0%} validation split of the training set only: {val} "
         f"-> C={metrics['c']}.",
         f"Training time {metrics['training_seconds']:.0f} s; "
         + (
             f"data sha256 `{metrics['data_sha256'][:16]}…`." if metrics["data_sha256"] else "data: an extracted folder."
         ),
+        "",
+        *data_lines(source),
         "",
         *(f"![{p.stem}](plots/{p.name})" for p in plots),
         "",
@@ -145,3 +148,42 @@ def write_report(out_dir: Path, metrics: dict[str, Any], plots: list[Path]) -> P
     path = out_dir / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def data_lines(source: dict[str, Any]) -> list[str]:
+    """The data section of report.md: what was read, skipped and removed, so a reader can trust the figures."""
+    labels, counts, leakage = source["labels"], source["class_counts"], source["leakage"]
+    columns = (
+        f" (text column `{source['text_column']}`, label column `{source['label_column']}`)"
+        if "text_column" in source
+        else ""
+    )
+    lines = [
+        "## Data",
+        "",
+        f"Format {source['format']}{columns}; positive label `{labels['positive']}`, "
+        f"negative label `{labels['negative']}`.",
+        "",
+        "| set | rows read | skipped | negative | positive |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name in ("train", "test"):
+        skipped = ", ".join(f"{n:,} {reason}" for reason, n in source["skipped"][name].items()) or "0"
+        if source["rows_read"][name] is None:  # held out from the training data: read and skipped there
+            skipped = "—"
+        lines.append(
+            f"| {name} | {_count(source['rows_read'][name])} | {skipped} | {counts[name]['negative']:,} "
+            f"| {counts[name]['positive']:,} |"
+        )
+    removed = leakage["removed_from_test"]
+    lines += [
+        "",
+        f"Leakage: {leakage['test_texts_in_train']:,} test texts also in the training set; "
+        + (f"{removed:,} removed from the test set" if removed else "none removed")
+        + (" (the official test split is kept whole)." if source["format"] == "imdb" else "."),
+    ]
+    return lines
+
+
+def _count(value: int | None) -> str:
+    return "— (split from train)" if value is None else f"{value:,}"

@@ -1,5 +1,9 @@
 """Command line: ``python -m training`` (``make train``), also the entry point of a SageMaker training job.
 
+``--data`` takes CSV, JSON Lines, Parquet, a folder of ``.txt`` files per label or the IMDB archive layout (the
+default); the data is read and checked before any training, and bad data exits with status 2 and a message
+(see training/datasets/).
+
 Inside a SageMaker training container the defaults come from its environment: ``SM_CHANNEL_TRAIN`` and
 ``SM_CHANNEL_TEST`` (the data), ``SM_MODEL_DIR`` (model files, unpacked: SageMaker tars them into
 model.tar.gz), ``SM_OUTPUT_DATA_DIR`` (metrics, report, plots) and ``SM_HPS`` (hyperparameters as JSON,
@@ -17,12 +21,45 @@ from pathlib import Path
 
 from lambda_src.tokenizer import TokenizerSettings
 from training import data
+from training.datasets.options import DataOptions
 from training.model import TrainingConfig
 
 DEFAULT_OUTPUT = data.PROJECT_ROOT / "artifacts"
 QUICK_LIMIT = 1000
 # Flags a SageMaker job may set as hyperparameters (SM_HPS); the paths come from its channels instead.
-HYPERPARAMETERS = ("max_terms", "min_df", "ngram_max", "seed", "quick", "verbose")
+HYPERPARAMETERS = (
+    "max_terms",
+    "min_df",
+    "ngram_max",
+    "seed",
+    "quick",
+    "verbose",
+    "text_column",
+    "label_column",
+    "positive_label",
+    "test_fraction",
+    "min_rows_per_class",
+)
+DATA_FILES = (".csv", ".jsonl", ".ndjson", ".parquet", ".pq")
+
+
+class Refused(SystemExit):
+    """Bad options or data: exit status 2 (as argparse's own usage errors) after printing ``error: <message>``.
+
+    ``str()`` is the message, so callers in the same process (tests, the SageMaker entry) can read it.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(2)
+        self.message = message
+        print(f"error: {message}", file=sys.stderr)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown, and the examples kept one per line."""
 
 
 def _env_path(name: str) -> Path | None:
@@ -44,9 +81,17 @@ def _boolean(value: str | bool) -> bool:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m training",
-        description="Train the IMDB sentiment model and write model.tar.gz (SageMaker scikit-learn layout), "
-        "vocabulary.json, metrics.json, report.md and plots. Accuracy is reported on the official test split only.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Train the sentiment model and write model.tar.gz (SageMaker scikit-learn layout), "
+        "vocabulary.json, metrics.json, report.md and plots. Trains on IMDB by default, or on your own labelled "
+        "texts: CSV (header row), JSON Lines, Parquet, or a folder of .txt files per label (folder name = label). "
+        "Metrics are computed once, on the test set only: IMDB's official test split, --test, or else a seeded "
+        "stratified split. The data is checked before training; bad data exits with status 2 and says why.",
+        epilog="examples:\n"
+        "  python -m training --quick\n"
+        "  python -m training --data reviews.csv --text-column review --label-column sentiment --positive-label good\n"
+        "  python -m training --data tickets.parquet --test holdout.parquet --label-column is_urgent\n"
+        "  python -m training --data reviews/   # reviews/pos/*.txt, reviews/neg/*.txt",
+        formatter_class=_HelpFormatter,
     )
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
@@ -55,15 +100,33 @@ def build_parser() -> argparse.ArgumentParser:
         dest="data",
         type=Path,
         default=_env_path("SM_CHANNEL_TRAIN"),
-        help="IMDB archive (.tar.gz), a folder holding one, or the extracted folder; "
-        f"default $SM_CHANNEL_TRAIN, else $IMDB_DATA or {data.DEFAULT_ARCHIVE}",
+        help="training data: a .csv, .jsonl or .parquet file, a folder of .txt files per label, the IMDB archive "
+        f"(.tar.gz) or its extracted folder; default $SM_CHANNEL_TRAIN, else $IMDB_DATA or {data.DEFAULT_ARCHIVE}",
     )
     source.add_argument("--download", action="store_true", help="fetch the original archive from Stanford (84 MB)")
     parser.add_argument(
         "--test",
         type=Path,
         default=_env_path("SM_CHANNEL_TEST"),
-        help="read the test split from this archive or folder instead of the training data; default $SM_CHANNEL_TEST",
+        help="test data in a format --data takes (IMDB: an archive or folder holding the test split); without it, "
+        "a stratified --test-fraction of your data is held out (IMDB keeps its official test split); "
+        "default $SM_CHANNEL_TEST",
+    )
+    parser.add_argument("--text-column", default="text", help="column (CSV, Parquet) or key (JSON Lines) of the text")
+    parser.add_argument("--label-column", default="label", help="column or key of the label: exactly two values")
+    parser.add_argument(
+        "--positive-label",
+        help="the label value of the positive class; default: the one of 1, true, yes, pos, positive found "
+        "(case-insensitive)",
+    )
+    parser.add_argument(
+        "--test-fraction", type=float, default=0.2, help="share of each class held out as the test set without --test"
+    )
+    parser.add_argument(
+        "--min-rows-per-class",
+        type=int,
+        default=10,
+        help="refuse data with fewer usable rows of a class (in the data, and in the training set after the split)",
     )
     parser.add_argument(
         "--output",
@@ -105,26 +168,26 @@ def _hyperparameter_args() -> list[str]:
     try:
         hps = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise SystemExit(f"error: SM_HPS is not JSON: {exc}") from exc
+        raise Refused(f"SM_HPS is not JSON: {exc}") from exc
     if not isinstance(hps, dict):
-        raise SystemExit("error: SM_HPS must be a JSON object of hyperparameters")
+        raise Refused("SM_HPS must be a JSON object of hyperparameters")
     args = []
     for name, value in hps.items():
         dest = name.replace("-", "_")
         if dest.startswith("sagemaker_"):  # set by SageMaker's own tooling, not ours
             continue
         if dest not in HYPERPARAMETERS:
-            raise SystemExit(f"error: unknown hyperparameter {name!r} in SM_HPS; known: {', '.join(HYPERPARAMETERS)}")
+            raise Refused(f"unknown hyperparameter {name!r} in SM_HPS; known: {', '.join(HYPERPARAMETERS)}")
         args += ["--" + dest.replace("_", "-"), json.dumps(value) if isinstance(value, bool) else str(value)]
     return args
 
 
 def _channel(path: Path | None) -> Path | None:
-    """A SageMaker channel folder holding just the IMDB archive stands for that archive."""
+    """A SageMaker channel folder holding just the IMDB archive or one data file stands for that file."""
     if path is None or not path.is_dir() or (path / "train").is_dir() or (path / "aclImdb").is_dir():
         return path
-    archives = sorted(path.glob("*.tar.gz"))
-    return archives[0] if len(archives) == 1 else path
+    files = [p for p in sorted(path.iterdir()) if p.is_file() and p.name.endswith((".tar.gz", *DATA_FILES))]
+    return files[0] if len(files) == 1 and not any(p.is_dir() for p in path.iterdir()) else path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,9 +196,17 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    for name, value in (("--max-terms", args.max_terms), ("--min-df", args.min_df), ("--ngram-max", args.ngram_max)):
+    checks = (
+        ("--max-terms", args.max_terms),
+        ("--min-df", args.min_df),
+        ("--ngram-max", args.ngram_max),
+        ("--min-rows-per-class", args.min_rows_per_class),
+    )
+    for name, value in checks:
         if value < 1:
-            raise SystemExit(f"error: {name} must be at least 1, got {value}")
+            raise Refused(f"{name} must be at least 1, got {value}")
+    if not 0 < args.test_fraction < 1:
+        raise Refused(f"--test-fraction must be between 0 and 1, got {args.test_fraction}")
     limit = QUICK_LIMIT if args.quick else None
     config = TrainingConfig(
         settings=TokenizerSettings(ngram_max=args.ngram_max),
@@ -143,22 +214,34 @@ def main(argv: list[str] | None = None) -> int:
         min_df=2 if args.quick else args.min_df,
         seed=args.seed,
     )
-    try:
-        folder = data.resolve(args.data, args.cache_dir, fetch=args.download)
-        test_folder = data.resolve(args.test, args.cache_dir) if args.test else None
-    except data.DataError as exc:
-        raise SystemExit(f"error: {exc}") from exc
-    archive = _archive_of(args)
-
-    from training.pipeline import run  # heavy imports only once the arguments are valid
-
-    metrics = run(
-        folder, args.output, config, limit=limit, archive=archive, test_folder=test_folder, model_dir=args.model_dir
+    options = DataOptions(
+        data=args.data,
+        test=args.test,
+        text_column=args.text_column,
+        label_column=args.label_column,
+        positive_label=args.positive_label,
+        test_fraction=args.test_fraction,
+        seed=args.seed,
+        min_rows_per_class=args.min_rows_per_class,
+        limit=limit,
+        cache_dir=args.cache_dir,
+        download=args.download,
     )
+    from training.datasets.prepare import prepare  # reads with sklearn's split: imported once the options are valid
+
+    try:
+        prepared = prepare(options)
+    except data.DataError as exc:
+        raise Refused(str(exc)) from exc
+    archive = _archive_of(args) if prepared.summary["format"] == "imdb" else prepared.data_file
+
+    from training.pipeline import run  # heavy imports only once the data is checked
+
+    metrics = run(prepared, args.output, config, data_file=archive, model_dir=args.model_dir)
     model_note = f"; model files in {args.model_dir}" if args.model_dir else ""
     print(
         f"test accuracy {metrics['accuracy']:.4f} (ROC AUC {metrics['roc_auc']:.4f}) on {metrics['test_reviews']:,} "
-        f"reviews; {metrics['vocabulary_size']:,} terms; model {metrics['model_version']}; "
+        f"texts; {metrics['vocabulary_size']:,} terms; model {metrics['model_version']}; "
         f"artifacts in {args.output}{model_note} ({metrics['total_seconds']:.0f} s)"
     )
     return 0

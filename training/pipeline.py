@@ -1,4 +1,4 @@
-"""The training run end to end: data -> vocabulary and model -> one test evaluation -> artifacts."""
+"""The training run end to end: checked data -> vocabulary and model -> one test evaluation -> artifacts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from tqdm.auto import tqdm
 
 from lambda_src.tokenizer import Vocabulary
 from training import artifacts
-from training.data import PROJECT_ROOT, load_split, sha256_of
+from training.data import PROJECT_ROOT, sha256_of
+from training.datasets.prepare import PreparedData
 from training.evaluate import evaluate
 from training.model import TrainingConfig, make_vectorizer, train
 from training.plots import save_plots
@@ -36,21 +37,19 @@ def _git_sha() -> str | None:
 
 
 def run(
-    folder: Path,
+    prepared: PreparedData,
     out_dir: Path,
     config: TrainingConfig,
-    limit: int | None = None,
-    archive: Path | None = None,
-    test_folder: Path | None = None,
+    data_file: Path | None = None,
     model_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Train on ``folder``/train, evaluate once on ``folder``/test, write every artifact to ``out_dir``.
+    """Train on the checked training set, evaluate once on its test set, write every artifact to ``out_dir``.
 
-    ``test_folder`` reads the test split from other data (a SageMaker ``test`` channel); ``model_dir``
-    receives the model files unpacked instead of ``out_dir``/model.tar.gz (a SageMaker SM_MODEL_DIR).
+    ``data_file`` is hashed into the metadata (the IMDB archive or your data file; none for a folder);
+    ``model_dir`` receives the model files unpacked instead of ``out_dir``/model.tar.gz (a SageMaker SM_MODEL_DIR).
     """
     started = time.perf_counter()
-    train_split = load_split(folder, "train", limit)
+    train_split = prepared.train
     y_train = np.asarray(train_split.labels)
 
     vectorizer = make_vectorizer(config.settings, min_df=config.min_df)
@@ -64,7 +63,7 @@ def run(
     version = artifacts.model_version(vocabulary.version, fitted.coef, fitted.intercept)
     vocabulary = Vocabulary(fitted.terms, config.settings, model_version=version)
 
-    test_split = load_split(test_folder or folder, "test", limit)
+    test_split = prepared.test
     y_test = np.asarray(test_split.labels)
     test_vectorizer = make_vectorizer(config.settings, vocabulary=vocabulary.index)
     x_test = test_vectorizer.transform(tqdm(test_split.texts, desc="tokenise test", unit="review"))
@@ -76,7 +75,7 @@ def run(
         "intercept": fitted.intercept,
         "c": fitted.c,
         "config": {**asdict(config), "c_grid": list(config.c_grid)},
-        "data_sha256": sha256_of(archive) if archive else None,
+        "data_sha256": sha256_of(data_file) if data_file else None,
         "git_sha": _git_sha(),
         "versions": {
             "python": platform.python_version(),
@@ -102,6 +101,7 @@ def run(
         "data_sha256": metadata["data_sha256"],
         "versions": metadata["versions"],
         "model_archive": artifacts.MODEL_ARCHIVE,
+        "data": prepared.summary,
     }
     artifacts.write_metrics(out_dir, metrics)
     artifacts.write_report(out_dir, metrics, plots)

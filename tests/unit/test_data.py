@@ -51,5 +51,8 @@ def test_cli_errors_exit_with_a_message(tmp_path: Path) -> None:
 
 def test_help_describes_the_options() -> None:
     text = build_parser().format_help()
-    for option in ("--data", "--download", "--output", "--max-terms", "--quick"):
+    for option in ("--data", "--download", "--output", "--max-terms", "--quick", "--test", "--text-column"):
         assert option in text
+    for option in ("--label-column", "--positive-label", "--test-fraction", "--min-rows-per-class", ".parquet"):
+        assert option in text
+    assert "python -m training --data reviews.csv --text-column review" in text  # examples, one per line

@@ -75,6 +75,7 @@ def test_staged_code_is_the_training_package_and_the_one_tokeniser(tmp_path: Pat
     code = staging.stage_code(tmp_path / "code")
     files = {p.relative_to(code).as_posix() for p in code.rglob("*") if p.is_file()}
     assert {"training/__main__.py", "training/cli.py", "training/inference.py", "lambda_src/tokenizer.py"} <= files
+    assert {"training/datasets/prepare.py", "training/datasets/parquet.py", "training/serving/scoring.py"} <= files
     assert not any(f.startswith("training/remote") for f in files), "the launcher is not part of the job"
     assert "lambda_src/handler.py" not in files
     assert (code / "lambda_src" / "tokenizer.py").read_bytes() == (ROOT / "lambda_src" / "tokenizer.py").read_bytes()

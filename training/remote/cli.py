@@ -18,8 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
-    try:
-        sha256 = data.verify_archive(settings.archive)
+    try:  # the IMDB archive must be a known one; your own files are identified by their sha256 alone
+        sha256 = data.verify_archive(settings.archive) if settings.is_imdb else data.sha256_of(settings.archive)
+        test_sha256 = data.sha256_of(settings.test) if settings.test else None
     except data.DataError as exc:
         raise SystemExit(f"error: {exc}") from exc
     # The SDK's client-side role check demands VPC and CloudWatch permissions that a least-privilege
@@ -27,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SAGEMAKER_VALIDATE_ROLE", "false")
     configure_sdk_logging()
     if args.dry_run:
-        print(json.dumps(dry_run(settings, sha256), indent=2, sort_keys=True))
+        print(json.dumps(dry_run(settings, sha256, test_sha256), indent=2, sort_keys=True))
         return 0
-    model_uri = run(settings, sha256)
+    model_uri = run(settings, sha256, test_sha256)
     print(f"model artifact: {model_uri}", file=sys.stderr)
     print(f'deploy it: terraform -chdir=terraform apply -var model_s3_uri="{model_uri}"', file=sys.stderr)
     print(model_uri)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from training.remote.options import JobSettings
-from training.remote.sdk import build_trainer
+from training.remote.sdk import build_trainer, data_channels
 from training.remote.staging import stage_code
 
 
@@ -53,19 +53,24 @@ class DryRunRecorder:
         raise RuntimeError(f"dry run: {event_name} not sent")
 
 
-def dry_run(settings: JobSettings, sha256: str) -> dict[str, Any]:
+def dry_run(settings: JobSettings, sha256: str, test_sha256: str | None = None) -> dict[str, Any]:
     """The CreateTrainingJob request exactly as the SDK would send it; no credentials, nothing sent."""
     import boto3
 
     data_uri = f"s3://{settings.bucket}/{settings.data_key(sha256)}"
     print(f"dry run: would upload {settings.archive} to {data_uri} unless already there", file=sys.stderr)
+    test_uri = None
+    if settings.test and test_sha256:
+        test_uri = f"s3://{settings.bucket}/{settings.data_key(test_sha256, settings.test)}"
+        print(f"dry run: would upload {settings.test} to {test_uri} unless already there", file=sys.stderr)
     boto_session = boto3.Session(
         region_name=settings.region, aws_access_key_id="dry-run", aws_secret_access_key="dry-run"
     )
     recorder = DryRunRecorder(settings.bucket)
     boto_session.events.register("before-call", recorder)
     with tempfile.TemporaryDirectory() as tmp:
-        trainer, channels = build_trainer(settings, boto_session, stage_code(Path(tmp) / "code"), data_uri)
+        code = stage_code(Path(tmp) / "code")
+        trainer, channels = build_trainer(settings, boto_session, code, data_channels(settings, data_uri, test_uri))
         try:
             trainer.train(input_data_config=channels, wait=False, logs=False)
         except _Captured as captured:

@@ -11,7 +11,10 @@ from typing import Any
 
 from training import data
 
-HYPERPARAMETER_FLAGS = ("max_terms", "min_df", "ngram_max", "seed")
+HYPERPARAMETER_FLAGS = ("max_terms", "min_df", "ngram_max", "seed", "min_rows_per_class")
+# Your own data's options, passed to the job's `python -m training` as hyperparameters when given.
+DATA_FLAGS = ("text_column", "label_column", "positive_label", "test_fraction")
+DATA_FILES = (".csv", ".jsonl", ".ndjson", ".parquet", ".pq")
 JOB_PREFIX_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,47}$")  # + "-YYYYMMDDHHMMSS" stays within 63
 BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 ROLE_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
@@ -61,8 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         type=Path,
         default=Path(os.environ.get("IMDB_DATA", data.DEFAULT_ARCHIVE)),
-        help="the IMDB archive to upload (its sha256 is checked)",
+        help="the data to upload: the IMDB archive (its sha256 is checked) or a .csv, .jsonl or .parquet file",
     )
+    parser.add_argument("--test", type=Path, help="a test file in the format of --data (else a stratified split)")
+    parser.add_argument("--text-column", help="hyperparameter text-column (default: the entry point's, text)")
+    parser.add_argument("--label-column", help="hyperparameter label-column (default: label)")
+    parser.add_argument("--positive-label", help="hyperparameter positive-label")
+    parser.add_argument("--test-fraction", type=float, help="hyperparameter test-fraction (default 0.2)")
+    parser.add_argument("--min-rows-per-class", type=int, help="hyperparameter min-rows-per-class (default 10)")
     parser.add_argument("--quick", action="store_true", help="hyperparameter quick=true: a small smoke run")
     parser.add_argument("--max-terms", type=int, help="hyperparameter max-terms (default: the entry point's)")
     parser.add_argument("--min-df", type=int, help="hyperparameter min-df")
@@ -92,6 +101,7 @@ class JobSettings:
     job_name_prefix: str
     archive: Path
     hyperparameters: dict[str, Any] = field(default_factory=dict)
+    test: Path | None = None
 
     @property
     def input_prefix(self) -> str:
@@ -103,8 +113,13 @@ class JobSettings:
         """The job writes model.tar.gz and output.tar.gz under here (the training role writes it)."""
         return f"s3://{self.bucket}/{self.prefix}/output"
 
-    def data_key(self, sha256: str) -> str:
-        return f"{self.input_prefix}/data/{sha256[:16]}/{self.archive.name}"
+    def data_key(self, sha256: str, path: Path | None = None) -> str:
+        """Content-addressed: the same file is uploaded once, whatever its name; the name is kept for the channel."""
+        return f"{self.input_prefix}/data/{sha256[:16]}/{(path or self.archive).name}"
+
+    @property
+    def is_imdb(self) -> bool:
+        return self.archive.name.endswith((".tar.gz", ".tgz"))
 
 
 def settings_from(args: argparse.Namespace) -> JobSettings:
@@ -148,8 +163,24 @@ def settings_from(args: argparse.Namespace) -> JobSettings:
             if value < (0 if name == "seed" else 1):
                 problems.append(f"--{name.replace('_', '-')} must be at least {0 if name == 'seed' else 1}")
             hyperparameters[name.replace("_", "-")] = value
-    if not args.data.is_file():
-        problems.append(f"--data {args.data} is not a file: pass the IMDB archive (.tar.gz)")
+    for name in DATA_FLAGS:
+        value = getattr(args, name)
+        if value is not None:
+            hyperparameters[name.replace("_", "-")] = value
+    if args.test_fraction is not None and not 0 < args.test_fraction < 1:
+        problems.append(f"--test-fraction must be between 0 and 1, got {args.test_fraction}")
+    for option, path in (("--data", args.data), ("--test", args.test)):
+        if path is None:
+            continue
+        if path.is_dir():
+            problems.append(
+                f"{option} {path} is a folder: a job takes one file; write it as .csv, .jsonl or .parquet "
+                "(or train here with `make train DATA=...`)"
+            )
+        elif not path.is_file():
+            problems.append(f"{option} {path} is not a file: pass the IMDB archive (.tar.gz) or a .csv/.jsonl/.parquet")
+        elif not path.name.endswith((".tar.gz", ".tgz", *DATA_FILES)):
+            problems.append(f"{option} {path}: unknown format; use the IMDB archive or a .csv, .jsonl or .parquet file")
     if problems:
         raise SystemExit("error: " + "\nerror: ".join(problems))
     return JobSettings(
@@ -165,4 +196,5 @@ def settings_from(args: argparse.Namespace) -> JobSettings:
         job_name_prefix=args.job_name_prefix,
         archive=args.data,
         hyperparameters=hyperparameters,
+        test=args.test,
     )

@@ -17,12 +17,13 @@ from training.remote.staging import git_sha, stage_code
 FRAMEWORK_VERSION = "1.4-2"  # the serving image pin (terraform image_tag 1.4-2-cpu-py3)
 
 
-def upload_once(s3: Any, settings: JobSettings, sha256: str) -> str:
-    """Upload the archive unless an object with the same sha256 metadata is already at its key; its S3 URI."""
+def upload_once(s3: Any, settings: JobSettings, sha256: str, path: Path | None = None) -> str:
+    """Upload ``path`` (default the --data file) unless an object with the same sha256 is at its key; its S3 URI."""
     from botocore.exceptions import ClientError
     from tqdm.auto import tqdm
 
-    key = settings.data_key(sha256)
+    path = path or settings.archive
+    key = settings.data_key(sha256, path)
     uri = f"s3://{settings.bucket}/{key}"
     try:
         head = s3.head_object(Bucket=settings.bucket, Key=key)
@@ -32,11 +33,9 @@ def upload_once(s3: Any, settings: JobSettings, sha256: str) -> str:
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
             raise
-    size = settings.archive.stat().st_size
-    with tqdm(total=size, unit="B", unit_scale=True, desc=f"upload {settings.archive.name}") as bar:
-        s3.upload_file(
-            str(settings.archive), settings.bucket, key, ExtraArgs={"Metadata": {"sha256": sha256}}, Callback=bar.update
-        )
+    size = path.stat().st_size
+    with tqdm(total=size, unit="B", unit_scale=True, desc=f"upload {path.name}") as bar:
+        s3.upload_file(str(path), settings.bucket, key, ExtraArgs={"Metadata": {"sha256": sha256}}, Callback=bar.update)
     return uri
 
 
@@ -59,8 +58,18 @@ def configure_sdk_logging() -> None:
     progress.propagate = False
 
 
-def build_trainer(settings: JobSettings, boto_session: Any, code_dir: Path, data_uri: str) -> tuple[Any, list[Any]]:
-    """The ModelTrainer and its input channels: train and test both carry the archive (extracted once)."""
+def data_channels(settings: JobSettings, data_uri: str, test_uri: str | None) -> dict[str, str]:
+    """Channel name -> S3 URI. IMDB: train and test both carry the archive (extracted once); your own data: the
+    test channel carries --test, and without it there is none, so the job holds out its seeded stratified split."""
+    if test_uri is not None:
+        return {"train": data_uri, "test": test_uri}
+    return {"train": data_uri, "test": data_uri} if settings.is_imdb else {"train": data_uri}
+
+
+def build_trainer(
+    settings: JobSettings, boto_session: Any, code_dir: Path, channel_uris: dict[str, str]
+) -> tuple[Any, list[Any]]:
+    """The ModelTrainer and its input channels (see ``data_channels``)."""
     from sagemaker.core import image_uris
     from sagemaker.core.helper.session_helper import Session
     from sagemaker.train import ModelTrainer
@@ -104,11 +113,11 @@ def build_trainer(settings: JobSettings, boto_session: Any, code_dir: Path, data
         hyperparameters=settings.hyperparameters,
         environment={"TRAINING_GIT_SHA": sha} if sha else {},
     )
-    channels = [InputData(channel_name=name, data_source=data_uri) for name in ("train", "test")]
+    channels = [InputData(channel_name=name, data_source=uri) for name, uri in channel_uris.items()]
     return trainer, channels
 
 
-def run(settings: JobSettings, sha256: str) -> str:
+def run(settings: JobSettings, sha256: str, test_sha256: str | None = None) -> str:
     """Upload, start, follow the job to its end; the S3 URI of its model.tar.gz."""
     import boto3
     from boto3.exceptions import S3UploadFailedError
@@ -117,13 +126,16 @@ def run(settings: JobSettings, sha256: str) -> str:
 
     boto_session = boto3.Session(region_name=settings.region)
     try:
-        data_uri = upload_once(boto_session.client("s3"), settings, sha256)
+        s3 = boto_session.client("s3")
+        data_uri = upload_once(s3, settings, sha256)
+        test_uri = upload_once(s3, settings, test_sha256, settings.test) if settings.test and test_sha256 else None
     except (ClientError, S3UploadFailedError) as exc:
         raise SystemExit(
             f"error: cannot put the data into s3://{settings.bucket}/{settings.input_prefix}/: {exc}"
         ) from exc
     with tempfile.TemporaryDirectory() as tmp:
-        trainer, channels = build_trainer(settings, boto_session, stage_code(Path(tmp) / "code"), data_uri)
+        code = stage_code(Path(tmp) / "code")
+        trainer, channels = build_trainer(settings, boto_session, code, data_channels(settings, data_uri, test_uri))
         try:
             trainer.train(input_data_config=channels, wait=True, logs=True)
         except FailedStatusError as exc:

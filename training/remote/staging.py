@@ -21,13 +21,17 @@ def job_requirements(pyproject: Path = data.PROJECT_ROOT / "pyproject.toml") -> 
 
 
 def stage_code(dest: Path) -> Path:
-    """The job's source dir: the training package, the one tokeniser, and a requirements.txt."""
+    """The job's source dir: the training package (its data readers and the serving code it packs into
+    model.tar.gz too), the one tokeniser and a requirements.txt."""
     root = data.PROJECT_ROOT
-    (dest / "training").mkdir(parents=True)
-    for path in sorted((root / "training").glob("*.py")):  # the launcher, training/remote/, stays here
-        shutil.copy2(path, dest / "training" / path.name)
+    for path in sorted((root / "training").rglob("*.py")):  # with datasets/ and serving/; the launcher stays here
+        relative = path.relative_to(root)
+        if relative.parts[1] == "remote":
+            continue
+        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / relative)
     (dest / "lambda_src").mkdir()
-    for name in ("__init__.py", "tokenizer.py"):
+    for name in ("__init__.py", "strict_json.py", "tokenizer.py"):  # what training and the packed serving code import
         shutil.copy2(root / "lambda_src" / name, dest / "lambda_src" / name)
     (dest / "requirements.txt").write_text("\n".join(job_requirements()) + "\n", encoding="utf-8")
     return dest
