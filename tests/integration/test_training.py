@@ -28,7 +28,10 @@ EXPECTED_MEMBERS = {
     "code/lambda_src/tokenizer.py",
     "code/training/__init__.py",
     *(f"code/training/serving/{name}.py" for name in ("__init__", "errors", "explanation", "json_lines")),
-    *(f"code/training/serving/{name}.py" for name in ("limits", "parsing", "request", "scoring", "sentiment_model")),
+    *(
+        f"code/training/serving/{name}.py"
+        for name in ("limits", "media", "parsing", "request", "scoring", "sentiment_model", "transform")
+    ),
 }
 
 
