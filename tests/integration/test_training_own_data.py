@@ -3,6 +3,7 @@ the packed model serves through inference.py. Seconds, not minutes: 32 rows, no 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -44,10 +45,9 @@ def test_the_example_csv_trains_and_serves(tmp_path: Path) -> None:
     served = load_inference(model_dir)
     model = served.model_fn(str(model_dir))
     texts = ["Great quality, very happy, works great.", "Broken on arrival. Terrible and disappointed."]
-    scores = [
-        served.predict_fn(served.input_fn(text.encode(), "text/plain"), model)["predictions"][0]["score"]
-        for text in texts
-    ]
+    answers = [served.transform_fn(model, text.encode(), "text/plain", "application/json") for text in texts]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    scores = [json.loads(answer.get_data())["predictions"][0]["score"] for answer in answers]
     assert scores[0] > 0.5 > scores[1]  # the labels mean what --positive-label said
 
 
