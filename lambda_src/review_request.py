@@ -1,6 +1,6 @@
 """Turning a request body into the reviews to classify, or a specific 4xx saying what is wrong.
 
-Limits (documented in the README):
+Limits (documented in docs/api.md, "Limits and bad input"):
 - ``MAX_BATCH`` reviews per request; a bigger batch is 413 ``batch_too_large``.
 - ``MAX_REVIEW_CHARS`` characters per review and ``MAX_NORMALIZED_CHARS`` once Unicode-normalised,
   checked before tokenising, and ``MAX_REVIEW_WORDS`` words, checked before n-grams are built; a longer

@@ -171,7 +171,7 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_endpoint_timeouts" {
-  description = "How the Lambda waits for the endpoint: connect_seconds, read_seconds and max_attempts (total). Unset attributes depend on endpoint_type: serverless 2 + 20 s in one attempt (a cold start happens inside the first read), real-time 2 + 8 s in two. Every attempt timing out must end a second before lambda_timeout (see README, \"Timeouts and serverless cold starts\")."
+  description = "How the Lambda waits for the endpoint: connect_seconds, read_seconds and max_attempts (total). Unset attributes depend on endpoint_type: serverless 2 + 20 s in one attempt (a cold start happens inside the first read), real-time 2 + 8 s in two. Every attempt timing out must end a second before lambda_timeout (see docs/operations.md, \"Timeouts and serverless cold starts\")."
   type = object({
     connect_seconds = optional(number)
     read_seconds    = optional(number)
@@ -188,7 +188,7 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Lambda reserved concurrency: the most executions the function may hold, set aside from the account's pool. null (default) leaves it unreserved, which every account accepts; a reservation needs an account concurrency quota of at least this + 100 (new accounts can have 10). Sizing: README, Security (burst 40 + 20 req/s x 0.5 s = 50)."
+  description = "Lambda reserved concurrency: the most executions the function may hold, set aside from the account's pool. null (default) leaves it unreserved, which every account accepts; a reservation needs an account concurrency quota of at least this + 100 (new accounts can have 10). Sizing: docs/api.md, Security (burst 40 + 20 req/s x 0.5 s = 50)."
   type        = number
   default     = null
 }

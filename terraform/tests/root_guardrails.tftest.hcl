@@ -77,7 +77,7 @@ run "rejects_execution_timeout_below_sagemakers_minimum" {
   expect_failures = [var.endpoint_deployment]
 }
 
-# How the Lambda waits for the endpoint follows the endpoint type (README, "Timeouts and serverless cold
+# How the Lambda waits for the endpoint follows the endpoint type (docs/operations.md, "Timeouts and serverless cold
 # starts"); the text-fallback alarm waits out the endpoint's rollout.
 
 run "serverless_lambda_waits_once_through_a_cold_start" {

@@ -34,7 +34,7 @@ def _real_text_at_the_limit() -> str:
     return text
 
 
-# The worst found (see README "Benchmarks"): a word every two characters, the most n-grams per character;
+# The worst found (see docs/benchmarks.md): a word every two characters, the most n-grams per character;
 # then Unicode that expands under NFKD up to the normalised limit; and inputs refused by each limit.
 INPUTS = {
     "230-word ASCII review": REVIEW,

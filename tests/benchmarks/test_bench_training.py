@@ -1,6 +1,6 @@
 """Benchmarks of the shared tokeniser and the model (``make bench``): ratios measured side by side in one run.
 
-Not timed assertions: the figures are reported, and the README quotes them.
+Not timed assertions: the figures are reported, and docs/benchmarks.md quotes them.
 """
 
 from __future__ import annotations

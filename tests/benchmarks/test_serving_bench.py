@@ -3,7 +3,7 @@ tokeniser's share of it, cold init with a 100k-term vocabulary, zip size, reques
 the seed's dense CSV row, and the local endpoint's latency per review.
 
 Sizes and the subprocess-measured cold init go into each benchmark's ``extra_info`` (saved with
-``--benchmark-json``) and are printed, so the README figures can be copied from one run.
+``--benchmark-json``) and are printed, so the figures in docs/benchmarks.md can be copied from one run.
 """
 
 from __future__ import annotations

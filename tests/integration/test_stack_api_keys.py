@@ -3,7 +3,7 @@
 The session's stack is re-applied with ``api_keys`` for this module and its variables of before are applied
 again afterwards, however the module ends (the last test does that itself and checks the result). LocalStack
 checks keys against usage plans like API Gateway; it does not enforce the plans' throttles or quotas
-(docs in README "Who can call what"), so only the key check is proven here.
+(docs in docs/api.md, "Who can call what"), so only the key check is proven here.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ good apply works. Both ways the aws provider can meet a rollback are driven:
   success and the module's postcondition must fail the apply (terraform-provider-aws 46663 and 48997);
 - it polls while the endpoint is RollingBack: the provider fails with SageMaker's FailureReason.
 
-Then the way back the README gives (the previous model re-packed, so that its names are new) is proven. At
-the end the stack serves the model it served before, so the test
-leaves the shared stack as it found it.
+Then the way back docs/operations.md gives (the previous model re-packed, so that its names are new) is
+proven. At the end the stack serves the model it served before, so the test leaves the shared stack as it
+found it.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def test_broken_model_is_rolled_back_and_the_apply_fails(local_stack, deployed_a
         assert sagemaker.describe_endpoint_config(EndpointConfigName=running_config)
         assert previous_key in object_keys(local_stack), "the running model's artifact was deleted"
 
-        # 4. The README's way back: the previous model with new bytes deploys like any good model.
+        # 4. The way back in docs/operations.md: the previous model with new bytes deploys like any good model.
         mark = clients.mark()
         local_stack.apply(model_artifact_path=str(local_stack.keep(recompressed(Path(deployed_artifact), tmp_path))))
         time.sleep(1)
@@ -193,7 +193,7 @@ def object_keys(local_stack) -> set[str]:
 
 
 def recompressed(archive: Path, work: Path) -> Path:
-    """`gzip -dc previous/model.tar.gz | gzip -1 > previous-again.tar.gz`, as the README says."""
+    """`gzip -dc previous/model.tar.gz | gzip -1 > previous-again.tar.gz`, as docs/operations.md says."""
     target = work / "previous-again.tar.gz"
     with archive.open("rb") as source, target.open("wb") as out:
         unzip = subprocess.Popen(["gzip", "-dc"], stdin=source, stdout=subprocess.PIPE)

@@ -1,8 +1,12 @@
 """ARCHITECTURE.md names files and modules; when one is moved or renamed the document must fail a test, not rot.
 
-Checked: every relative Markdown link, every inline code span that is a repository path (its first segment is
-one of the repository's top-level entries), and every such path inside code blocks (the diagram). Paths under
-``artifacts/`` and ``build/`` are what ``make train`` and ``make package`` write, not repository files.
+The README and the pages in docs/ link to each other's sections; a moved section must fail a test too: every
+relative link in them resolves, and every ``#anchor`` names a heading of its target.
+
+Checked in ARCHITECTURE.md: every relative Markdown link, every inline code span that is a repository path (its
+first segment is one of the repository's top-level entries), and every such path inside code blocks (the
+diagram). Paths under ``artifacts/`` and ``build/`` are what ``make train`` and ``make package`` write, not
+repository files.
 """
 
 from __future__ import annotations
@@ -51,6 +55,28 @@ def missing_paths(markdown: str, root: Path) -> list[str]:
     return sorted(p for p in referenced_paths(markdown) if not (root / p).exists())
 
 
+def heading_anchors(markdown: str) -> set[str]:
+    """GitHub's anchors: each heading lower-cased, punctuation dropped, spaces turned into hyphens."""
+    headings = re.findall(r"^#{1,6} (.+)$", _FENCE.sub("", markdown), re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings}
+
+
+def broken_links(document: Path) -> list[str]:
+    """Relative links in `document` whose file is missing or whose anchor names no heading there."""
+    broken = []
+    for target in _LINK.findall(_FENCE.sub("", document.read_text(encoding="utf-8"))):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            continue
+        path, _, anchor = target.partition("#")
+        destination = (document.parent / path) if path else document
+        if not destination.exists():
+            broken.append(target)
+            continue
+        if anchor and destination.suffix == ".md" and anchor not in heading_anchors(destination.read_text()):
+            broken.append(target)
+    return broken
+
+
 def test_every_path_in_architecture_md_exists() -> None:
     missing = missing_paths(DOCUMENT.read_text(encoding="utf-8"), ROOT)
     assert not missing, f"ARCHITECTURE.md names paths that do not exist: {missing}"
@@ -66,6 +92,32 @@ def test_the_check_covers_the_document() -> None:
 
 def test_readme_links_to_architecture_md() -> None:
     assert "](ARCHITECTURE.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "document", [ROOT / "README.md", DOCUMENT, *sorted((ROOT / "docs").glob("*.md"))], ids=lambda p: p.name
+)
+def test_every_link_in_the_documentation_resolves(document: Path) -> None:
+    assert not broken_links(document), f"{document.relative_to(ROOT)} has broken links"
+
+
+def test_the_readme_indexes_every_docs_page() -> None:
+    pages = sorted((ROOT / "docs").glob("*.md"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(pages) >= 8
+    assert [p.name for p in pages if f"](docs/{p.name})" not in readme] == []
+
+
+def test_broken_links_finds_missing_files_and_anchors(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text("# Title\n\n## Deploy to AWS (`make up`)\n", encoding="utf-8")
+    page = tmp_path / "docs" / "page.md"
+    page.write_text(
+        "[a](../README.md#deploy-to-aws-make-up) [b](../README.md#gone) [c](gone.md) [d](#title-here)\n"
+        "[e](https://example.com) [f](#page)\n\n# Page\n",
+        encoding="utf-8",
+    )
+    assert broken_links(page) == ["../README.md#gone", "gone.md", "#title-here"]
 
 
 @pytest.mark.parametrize(

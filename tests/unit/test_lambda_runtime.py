@@ -1,8 +1,8 @@
 """The local Lambda runs on the Python of the runtime Terraform declares, and everything says so.
 
-The version is declared once (the inference_lambda module's ``runtime`` default); the README's "What differs
-from AWS" table and the Lambda requirements file must name the same one, and ``make local-install`` must find
-that interpreter or stop saying what to install.
+The version is declared once (the inference_lambda module's ``runtime`` default); the "What differs from AWS"
+table of docs/local-aws.md and the Lambda requirements file must name the same one, and ``make local-install``
+must find that interpreter or stop saying what to install.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from scripts.local_aws.lambda_runtime import (
 from scripts.local_aws.layout import REPO_ROOT
 
 
-def readme_lambda_row() -> str:
-    rows = [line for line in (REPO_ROOT / "README.md").read_text().splitlines() if line.startswith("| Lambda |")]
-    assert len(rows) == 1, "the README's 'What differs from AWS' table has one Lambda row"
+def docs_lambda_row() -> str:
+    page = REPO_ROOT / "docs" / "local-aws.md"
+    rows = [line for line in page.read_text().splitlines() if line.startswith("| Lambda |")]
+    assert len(rows) == 1, "the 'What differs from AWS' table of docs/local-aws.md has one Lambda row"
     return rows[0]
 
 
@@ -33,9 +34,9 @@ def test_the_declared_runtime_is_read_from_terraform():
     assert f'default     = "{declared_runtime()}"' in RUNTIME_SOURCE.read_text()
 
 
-def test_readme_and_requirements_name_the_declared_runtime():
+def test_docs_and_requirements_name_the_declared_runtime():
     runtime = declared_runtime()
-    row = readme_lambda_row()
+    row = docs_lambda_row()
     assert f"`{runtime}`" in row and f"Python {python_version(runtime)}" in row
     assert re.findall(r"Python 3\.\d+", row) == [f"Python {python_version(runtime)}"] * row.count("Python 3.")
     requirements = (REPO_ROOT / "scripts" / "local_aws" / "requirements-lambda.txt").read_text()

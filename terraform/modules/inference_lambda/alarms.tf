@@ -1,4 +1,4 @@
-# One alarm per signal, named <function>-<signal>. Every alarm has a runbook line in the README ("Alarms and
+# One alarm per signal, named <function>-<signal>. Every alarm has a runbook line in docs/operations.md ("Alarms and
 # dashboard"). Missing data (no traffic) is not breaching: a serverless deployment is idle most of the time.
 
 locals {

@@ -117,7 +117,7 @@ variable "timeout" {
 }
 
 variable "endpoint_timeouts" {
-  description = "How the function waits for the endpoint (ENDPOINT_CONNECT_TIMEOUT, ENDPOINT_READ_TIMEOUT, ENDPOINT_MAX_ATTEMPTS): connect and read timeouts in seconds, and total attempts with botocore's standard retries (up to 2^(k-1) s of backoff before attempt k). Every attempt timing out must still leave a second of the function's timeout, so callers get the handler's 504 rather than API Gateway's. The default suits a serverless endpoint (the sagemaker_endpoint module's default): its cold start happens inside the first read, so one attempt of 20 s. Warm real-time instances do better with two shorter ones, e.g. { read_seconds = 8, max_attempts = 2 } (see the root README, \"Timeouts and serverless cold starts\")."
+  description = "How the function waits for the endpoint (ENDPOINT_CONNECT_TIMEOUT, ENDPOINT_READ_TIMEOUT, ENDPOINT_MAX_ATTEMPTS): connect and read timeouts in seconds, and total attempts with botocore's standard retries (up to 2^(k-1) s of backoff before attempt k). Every attempt timing out must still leave a second of the function's timeout, so callers get the handler's 504 rather than API Gateway's. The default suits a serverless endpoint (the sagemaker_endpoint module's default): its cold start happens inside the first read, so one attempt of 20 s. Warm real-time instances do better with two shorter ones, e.g. { read_seconds = 8, max_attempts = 2 } (see the repository's docs/operations.md, \"Timeouts and serverless cold starts\")."
   type = object({
     connect_seconds = optional(number, 2)
     read_seconds    = optional(number, 20)

@@ -1,4 +1,4 @@
-# One alarm per signal, named <api name>-<signal>. Every alarm has a runbook line in the README ("Alarms and
+# One alarm per signal, named <api name>-<signal>. Every alarm has a runbook line in docs/operations.md ("Alarms and
 # dashboard"). API Gateway publishes these metrics per ApiName and Stage; no traffic is not breaching.
 
 locals {

@@ -279,7 +279,7 @@ resource "aws_sagemaker_endpoint" "this" {
     # create_before_destroy deletes the old configuration, model and artifact that the endpoint still runs.
     postcondition {
       condition     = self.endpoint_config_name == local.endpoint_config.name
-      error_message = "SageMaker did not switch endpoint ${var.name} to the new configuration ${local.endpoint_config.name}: it still runs ${self.endpoint_config_name}, so the update failed and was rolled back (or is still rolling back). Nothing it runs on was deleted, and the old model keeps serving. SageMaker's reason: `aws sagemaker describe-endpoint --endpoint-name ${var.name} --query FailureReason`; the container logs: CloudWatch log group ${local.log_group_name}. Fix the model and apply again, or see \"Roll back by hand\" in the README."
+      error_message = "SageMaker did not switch endpoint ${var.name} to the new configuration ${local.endpoint_config.name}: it still runs ${self.endpoint_config_name}, so the update failed and was rolled back (or is still rolling back). Nothing it runs on was deleted, and the old model keeps serving. SageMaker's reason: `aws sagemaker describe-endpoint --endpoint-name ${var.name} --query FailureReason`; the container logs: CloudWatch log group ${local.log_group_name}. Fix the model and apply again, or see \"Roll back by hand\" in the repository's docs/operations.md."
     }
   }
 

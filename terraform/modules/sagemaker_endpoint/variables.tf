@@ -245,7 +245,7 @@ variable "log_retention_in_days" {
 }
 
 variable "alarms" {
-  description = "The endpoint's CloudWatch alarms (one per signal, named <name>-<signal>): Invocation5XXErrors (sum per period), ModelLatency p99 (milliseconds) and, for serverless endpoints, ModelSetupTime (the cold-start time, maximum, milliseconds; cold starts are normal after idle time, so the default 15 s alarms only on those that near the 20 s the root's Lambda waits for a serverless answer, see the README). An alarm fires after evaluation_periods periods of period_seconds over its threshold; the real-time deployment guardrails roll back on the first two."
+  description = "The endpoint's CloudWatch alarms (one per signal, named <name>-<signal>): Invocation5XXErrors (sum per period), ModelLatency p99 (milliseconds) and, for serverless endpoints, ModelSetupTime (the cold-start time, maximum, milliseconds; cold starts are normal after idle time, so the default 15 s alarms only on those that near the 20 s the root's Lambda waits for a serverless answer, see the repository's docs/operations.md). An alarm fires after evaluation_periods periods of period_seconds over its threshold; the real-time deployment guardrails roll back on the first two."
   type = object({
     enabled                     = optional(bool, true)
     period_seconds              = optional(number, 60)
