@@ -156,6 +156,11 @@ class LocalStack:
             assert time.monotonic() < deadline, f"endpoint still {status} after {timeout} s"
             time.sleep(0.5)
 
+    def plan_has_changes(self) -> bool:
+        """``terraform plan -detailed-exitcode`` with the deployed variables: False when nothing would change."""
+        with self.terraform_log.open("a") as log:
+            return stack.plan_has_changes(self.layout, output=log)
+
     def plan(self, **variables: Any) -> dict[str, tuple[str, ...]]:
         """Plan a re-apply with some variables changed, saved for ``apply_plan``: the actions by resource address."""
         with self.terraform_log.open("a") as log:

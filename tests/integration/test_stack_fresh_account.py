@@ -34,7 +34,8 @@ from scripts.local_aws.stack import TerraformError, local_invoke_url
 from scripts.local_aws.terraform import Terraform
 from tests.integration.conftest import REGION, LocalStack, deployed_stack
 
-pytestmark = pytest.mark.integration
+# Its own LocalStack, the root and two examples applied, then four more applies: longer than the 600 s default.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 
 NO_ROLE = "CloudWatch Logs role ARN must be set in account settings to enable logging"
 QUOTA = (

@@ -19,7 +19,7 @@ import requests
 from scripts.local_aws.terraform import TerraformError
 from tests.integration.conftest import LocalStack, deployed_stack
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]  # its own stack, then a replacement
 
 # One instance without autoscaling (all the emulation serves), alarms and auto-rollback on by default; no
 # model-bucket lifecycle rule (a minute per create, as in test_stack_destroy_apply).
