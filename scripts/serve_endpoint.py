@@ -29,7 +29,12 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from scripts.local_aws.local_aws_shared.private_directory import private_directory
-from scripts.local_endpoint.container import DEFAULT_PROGRAM, container_app, container_environment
+from scripts.local_endpoint.container import (
+    DEFAULT_PROGRAM,
+    container_app,
+    container_environment,
+    import_library_once,
+)
 from scripts.local_endpoint.runtime_api import MAX_REQUEST_BYTES, RuntimeApi
 from training.atomic_directory import build_once
 
@@ -102,6 +107,16 @@ class _Gunicorn(BaseApplication):
         return RuntimeApi(container_app(), self.endpoint_name, os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
 
 
+def prepare_container(model_dir: Path, cache_root: Path | None, program: str) -> None:
+    """In gunicorn's master, before any worker forks: the library's variables set, then the library imported.
+
+    The image's process that starts gunicorn imports the library too; importing it here, once, makes its code
+    directory (``import_library_once``) before workers that would race to make it exist.
+    """
+    os.environ.update(container_environment(base_dir(model_dir, cache_root), program))
+    import_library_once()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scripts.serve_endpoint", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -124,8 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # Found, not imported: the library reads its model directory at import, so only the workers import it,
-    # after container_environment is set.
+    # Found, not imported: the library reads its model directory at import, so it is imported only once
+    # container_environment is set.
     if importlib.util.find_spec("sagemaker_containers") is None:
         raise SystemExit(
             "the serving image's library (sagemaker-containers) is not installed for this Python: run this under "
@@ -135,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     program = os.environ.get("SAGEMAKER_PROGRAM", DEFAULT_PROGRAM)
     if not (model_dir / "code" / program).is_file():
         raise SystemExit(f"{model_dir / 'code' / program} not found: is {args.model} a model.tar.gz from `make train`?")
-    os.environ.update(container_environment(base_dir(model_dir, args.cache_dir), program))
+    prepare_container(model_dir, args.cache_dir, program)
     options = {
         "bind": f"{args.host}:{args.port}",
         "workers": args.workers,

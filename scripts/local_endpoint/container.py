@@ -42,6 +42,17 @@ def container_environment(base_dir: Path, program: str) -> dict[str, str]:
     }
 
 
+def import_library_once() -> None:
+    """Import the library in gunicorn's master, before any worker forks, as the image's serving.py is imported.
+
+    At import the library creates its code directory with an unguarded check-then-``makedirs``; workers that
+    import it side by side on a fresh model directory race there, and the loser dies with FileExistsError
+    (seen in CI: "Worker failed to boot", the endpoint never InService). The image imports it once, in the
+    process that starts gunicorn; so does this. ``container_environment`` must already be in ``os.environ``.
+    """
+    importlib.import_module("sagemaker_containers.beta.framework")
+
+
 def default_input_fn(input_data: Any, content_type: str) -> Any:
     """serving.py's default: the library's decoder, as float32 for JSON and CSV."""
     from sagemaker_containers.beta.framework import content_types, encoders
