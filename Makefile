@@ -67,11 +67,11 @@ serve: $(STAMP) $(MODEL) ## serve model.tar.gz on :8080 through the scikit-learn
 	$(SERVING_PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
 
 score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS="--explain --overwrite"]
-	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
+	$(PY) -m scoring "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
 
 score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=reviews.jsonl|.csv|folder|s3://... [OUTPUT=scores.jsonl] [ARGS="--instance-count 2 --dry-run"]
 	$(if $(INPUT),,$(error usage: make score-remote INPUT=reviews.jsonl|.csv|folder|s3://bucket/prefix/ [OUTPUT=scores.jsonl] [ARGS="--model-name ... --dry-run"]))
-	$(PY) -m scripts.score --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
+	$(PY) -m scoring --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
 
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins), .venv-lambda and .venv-serving
 	$(LOCAL_AWS) install

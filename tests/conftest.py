@@ -273,10 +273,12 @@ def full_artifacts(imdb_folder: Path) -> Path:
 
 
 def stale_code(model_tar: Path) -> list[str]:
-    """The archive's ``code/`` files that differ from (or miss) what `make train` ships from this repository."""
+    """The archive's ``code/`` files that differ from, miss or are not in what `make train` ships from this
+    repository (an archive of an older layout, such as ``code/training/serving/``, has all three)."""
     with tarfile.open(model_tar) as archive:
         shipped = {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.name.startswith("code/")}
-    return sorted(name for name, data in code_members().items() if shipped.get(name) != data)
+    expected = code_members()
+    return sorted(name for name in shipped.keys() | expected.keys() if shipped.get(name) != expected.get(name))
 
 
 def extract_model(archive: Path, dest: Path) -> Path:
