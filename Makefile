@@ -162,8 +162,10 @@ bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint u
 parity: $(STAMP) $(MODEL) ## the compiled, pure and pre-optimisation tokenisers agree on all 50,000 IMDB reviews (make test: every 20th)
 	TOKENIZER_PARITY_STEP=1 $(PY) -m pytest tests/integration/test_tokenizer_parity.py --durations=0 $(PYTEST_ARGS)
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser (ratios to the pre-optimisation one), handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
-	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser (ratios to the pre-optimisation one), handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`; writes the pytest figures into docs/benchmarks.md
+	mkdir -p test-results
+	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds --benchmark-json=test-results/benchmarks.json
+	$(PY) -m scripts.bench_report --json test-results/benchmarks.json --doc docs/benchmarks.md
 	$(MAKE) parity
 	$(MAKE) bench-stack
 	$(MAKE) bench-rollout

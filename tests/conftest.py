@@ -65,6 +65,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.stack)
 
 
+def pytest_benchmark_update_machine_info(machine_info: dict[str, Any]) -> None:
+    """The load average when the benchmark JSON is written (scripts/bench_report.py prints it with the figures)."""
+    machine_info["load_average"] = [round(value, 2) for value in os.getloadavg()]
+
+
 def _load_event(name: str) -> dict[str, Any]:
     return copy.deepcopy(json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8")))
 
