@@ -67,11 +67,11 @@ serve: $(STAMP) $(MODEL) ## serve model.tar.gz on :8080 through the scikit-learn
 	$(SERVING_PY) -m scripts.serve_endpoint --model $(MODEL) --port 8080
 
 score: $(STAMP) $(MODEL) ## score many reviews here, every core: INPUT=reviews.jsonl|.csv|folder OUTPUT=scores.jsonl [ARGS="--explain --overwrite"]
-	$(PY) -m scripts.score "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
+	$(PY) -m scoring "$(INPUT)" --output "$(OUTPUT)" --model "$(MODEL)" $(ARGS)
 
 score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=reviews.jsonl|.csv|folder|s3://... [OUTPUT=scores.jsonl] [ARGS="--instance-count 2 --dry-run"]
 	$(if $(INPUT),,$(error usage: make score-remote INPUT=reviews.jsonl|.csv|folder|s3://bucket/prefix/ [OUTPUT=scores.jsonl] [ARGS="--model-name ... --dry-run"]))
-	$(PY) -m scripts.score --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
+	$(PY) -m scoring --remote "$(INPUT)" $(if $(OUTPUT),--download "$(OUTPUT)") $(ARGS)
 
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins), .venv-lambda and .venv-serving
 	$(LOCAL_AWS) install
@@ -162,8 +162,10 @@ bench-rollout: up ## client p50/p99 during a vocabulary rollout (20 s endpoint u
 parity: $(STAMP) $(MODEL) ## the compiled, pure and pre-optimisation tokenisers agree on all 50,000 IMDB reviews (make test: every 20th)
 	TOKENIZER_PARITY_STEP=1 $(PY) -m pytest tests/integration/test_tokenizer_parity.py --durations=0 $(PYTEST_ARGS)
 
-bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser (ratios to the pre-optimisation one), handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`
-	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+bench: $(STAMP) $(MODEL) ## benchmarks: training, tokeniser (ratios to the pre-optimisation one), handler, cold init, zip, endpoint, `make score` vs the API, then load, a rollout and a transform job through `up`; writes the pytest figures into docs/benchmarks.md
+	mkdir -p test-results
+	$(PY) -m pytest tests/benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds --benchmark-json=test-results/benchmarks.json
+	$(PY) -m scripts.bench_report --json test-results/benchmarks.json --doc docs/benchmarks.md
 	$(MAKE) parity
 	$(MAKE) bench-stack
 	$(MAKE) bench-rollout

@@ -1,5 +1,5 @@
 """The limits on one review, for every path that tokenises one: the API (the Lambda), the endpoint
-(``inference.py``) and bulk scoring (``scripts/score``). One module, so the three cannot drift apart.
+(``inference.py``) and bulk scoring (``scoring``). One module, so the three cannot drift apart.
 
 Each limit is checked before the work it bounds: characters and the normalised length (U+FDFA alone
 becomes 18 characters) before tokenising, words (``Vocabulary.vectorize(max_words=...)``) before n-grams

@@ -65,6 +65,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.stack)
 
 
+def pytest_benchmark_update_machine_info(machine_info: dict[str, Any]) -> None:
+    """The load average when the benchmark JSON is written (scripts/bench_report.py prints it with the figures)."""
+    machine_info["load_average"] = [round(value, 2) for value in os.getloadavg()]
+
+
 def _load_event(name: str) -> dict[str, Any]:
     return copy.deepcopy(json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8")))
 
@@ -273,10 +278,12 @@ def full_artifacts(imdb_folder: Path) -> Path:
 
 
 def stale_code(model_tar: Path) -> list[str]:
-    """The archive's ``code/`` files that differ from (or miss) what `make train` ships from this repository."""
+    """The archive's ``code/`` files that differ from, miss or are not in what `make train` ships from this
+    repository (an archive of an older layout, such as ``code/training/serving/``, has all three)."""
     with tarfile.open(model_tar) as archive:
         shipped = {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.name.startswith("code/")}
-    return sorted(name for name, data in code_members().items() if shipped.get(name) != data)
+    expected = code_members()
+    return sorted(name for name in shipped.keys() | expected.keys() if shipped.get(name) != expected.get(name))
 
 
 def extract_model(archive: Path, dest: Path) -> Path:

@@ -19,10 +19,10 @@ import numpy as np
 
 from lambda_src import limits, strict_json, tokenizer
 from lambda_src.tokenizer import Vocabulary
-from training import inference, serving
+from serving import inference
 
 MODEL_ARCHIVE = "model.tar.gz"
-SERVING_DIR = Path(serving.__file__).parent  # shipped whole as code/training/serving/ beside inference.py
+SERVING_DIR = Path(inference.__file__).parent  # shipped as code/serving/, inference.py itself as code/inference.py
 
 
 def model_version(vocabulary_version: str, coef: np.ndarray, intercept: float) -> str:
@@ -61,8 +61,11 @@ def code_members() -> dict[str, bytes]:
         "code/lambda_src/limits.py": Path(limits.__file__).read_bytes(),
         "code/lambda_src/strict_json.py": Path(strict_json.__file__).read_bytes(),
         "code/lambda_src/tokenizer.py": Path(tokenizer.__file__).read_bytes(),
-        "code/training/__init__.py": b"",
-        **{f"code/training/serving/{path.name}": path.read_bytes() for path in sorted(SERVING_DIR.glob("*.py"))},
+        **{
+            f"code/serving/{path.name}": path.read_bytes()
+            for path in sorted(SERVING_DIR.glob("*.py"))
+            if path.name != "inference.py"  # the container's entry point, at the top of code/ (SAGEMAKER_PROGRAM)
+        },
     }
 
 

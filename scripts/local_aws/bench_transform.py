@@ -20,11 +20,11 @@ from urllib.parse import urlparse
 
 import boto3
 
+from scoring import transform_job
+from scoring.readers import read_records
 from scripts.local_aws import stack
 from scripts.local_aws.layout import DEFAULT_STATE_DIR, Layout
 from scripts.local_aws.terraform import Terraform
-from scripts.score import transform_job
-from scripts.score.readers import read_records
 from training import data
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from lambda_src.tokenizer import Vocabulary
-from scripts.score.cli import main
+from scoring.cli import main
 from tests.conftest import TrainedModel, read_metrics
 from training.model import make_vectorizer
 

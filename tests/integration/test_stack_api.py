@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from lambda_src.tokenizer import words
-from training import inference
+from serving import inference
 
 pytestmark = pytest.mark.integration
 

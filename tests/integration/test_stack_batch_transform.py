@@ -1,4 +1,4 @@
-"""Batch Transform through the deployed stack: `python -m scripts.score --remote` against LocalStack.
+"""Batch Transform through the deployed stack: `python -m scoring --remote` against LocalStack.
 
 The root is applied with ``batch_transform`` on (its own SageMaker model and role); the scoring CLI uploads
 2,000 official test reviews, starts a transform job on two emulated instances, waits for it and downloads
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from scoring.cli import main as score_main
 from scripts.local_aws.terraform import Terraform
-from scripts.score.cli import main as score_main
-from training import inference
+from serving import inference
 
 pytestmark = pytest.mark.integration
 

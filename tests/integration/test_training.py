@@ -26,10 +26,9 @@ EXPECTED_MEMBERS = {
     "code/lambda_src/limits.py",
     "code/lambda_src/strict_json.py",
     "code/lambda_src/tokenizer.py",
-    "code/training/__init__.py",
-    *(f"code/training/serving/{name}.py" for name in ("__init__", "errors", "explanation", "json_lines")),
+    *(f"code/serving/{name}.py" for name in ("__init__", "errors", "explanation", "json_lines")),
     *(
-        f"code/training/serving/{name}.py"
+        f"code/serving/{name}.py"
         for name in ("limits", "media", "parsing", "request", "scoring", "sentiment_model", "transform")
     ),
 }

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "ARCHITECTURE.md"
-TOP_LEVEL = ("lambda_src", "training", "scripts", "terraform", "tests", "web", ".ci")
+TOP_LEVEL = ("lambda_src", "serving", "training", "scoring", "scripts", "terraform", "tests", "web", ".ci")
 TOP_LEVEL_FILES = ("Makefile", "README.md", "ARCHITECTURE.md", "pyproject.toml")
 GENERATED = ("artifacts", "build")
 
@@ -86,7 +86,7 @@ def test_the_check_covers_the_document() -> None:
     """Guards against an extractor that silently finds nothing: the document cites modules, code and tests."""
     paths = referenced_paths(DOCUMENT.read_text(encoding="utf-8"))
     assert len(paths) >= 30
-    assert {"README.md", "terraform/main.tf", "training/inference.py", "lambda_src/handler.py"} <= paths
+    assert {"README.md", "terraform/main.tf", "serving/inference.py", "lambda_src/handler.py"} <= paths
     assert sum(p.startswith("terraform/modules/") for p in paths) >= 8
 
 

@@ -23,9 +23,9 @@ from tests.conftest import post, served
 
 # The three-function contract over the same serving modules: every bad request raises its InferenceError.
 THREE_FUNCTIONS = """
-from training.serving.media import request_type, response_type, serialise
-from training.serving.sentiment_model import load_model
-from training.serving.transform import parse, score
+from serving.media import request_type, response_type, serialise
+from serving.sentiment_model import load_model
+from serving.transform import parse, score
 
 
 def model_fn(model_dir):

@@ -1,6 +1,6 @@
 """While the Lambda and the endpoint carry different vocabularies, every answer is the serving model's own.
 
-The endpoint here is the real ``training/inference.py`` serving a tiny real model in this process; a
+The endpoint here is the real ``serving/inference.py`` serving a tiny real model in this process; a
 refusal reaches the handler as the ``ModelError`` sagemaker-runtime raises, through the handler's own
 error mapping. Only the network is left out (the stack tests go over HTTP).
 """
@@ -19,7 +19,8 @@ from botocore.exceptions import ClientError
 
 from lambda_src.endpoint import map_client_error
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
-from training import artifacts, inference
+from serving import inference
+from training import artifacts
 
 SETTINGS = TokenizerSettings(1, 1)
 OLD_TERMS = ("good", "bad", "film", "great", "awful")

@@ -13,10 +13,9 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
+from serving import inference, transform
+from serving.limits import MAX_JSON_LINES
 from tests.conftest import Served
-from training import inference
-from training.serving import transform
-from training.serving.limits import MAX_JSON_LINES
 
 WEIGHTS = {"good": 1.5, "great": 2.0, "bad": -1.5, "awful": -2.0, "film": 0.25}
 INTERCEPT = 0.1
@@ -135,7 +134,7 @@ def test_the_word_limit_is_the_records_error(model) -> None:
 
 
 def test_records_past_the_cap_are_a_413_before_any_record_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from training.serving import json_lines
+    from serving import json_lines
 
     parsed: list[str] = []
     monkeypatch.setattr(json_lines, "parse_line", lambda line: parsed.append(line))

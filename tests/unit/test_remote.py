@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from training import data
+from training.artifacts import code_members
 from training.remote import cli, options, staging
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,15 +73,41 @@ def test_the_job_installs_only_what_the_image_lacks() -> None:
     assert "tqdm" in names and "matplotlib" in names
 
 
-def test_staged_code_is_the_training_package_and_the_one_tokeniser(tmp_path: Path) -> None:
+def test_staged_code_is_the_training_and_serving_packages_and_the_one_tokeniser(tmp_path: Path) -> None:
     code = staging.stage_code(tmp_path / "code")
     files = {p.relative_to(code).as_posix() for p in code.rglob("*") if p.is_file()}
-    assert {"training/__main__.py", "training/cli.py", "training/inference.py", "lambda_src/tokenizer.py"} <= files
-    assert {"training/datasets/prepare.py", "training/datasets/parquet.py", "training/serving/scoring.py"} <= files
+    assert {"training/__main__.py", "training/cli.py", "serving/inference.py", "lambda_src/tokenizer.py"} <= files
+    assert {"training/datasets/prepare.py", "training/datasets/parquet.py", "serving/scoring.py"} <= files
+    assert {"lambda_src/limits.py", "lambda_src/strict_json.py"} <= files  # packed into model.tar.gz's code/
     assert not any(f.startswith("training/remote") for f in files), "the launcher is not part of the job"
-    assert "lambda_src/handler.py" not in files
+    assert "lambda_src/handler.py" not in files and not any(f.startswith("scoring/") for f in files)
     assert (code / "lambda_src" / "tokenizer.py").read_bytes() == (ROOT / "lambda_src" / "tokenizer.py").read_bytes()
     assert (code / "requirements.txt").read_text().split() == staging.job_requirements()
+
+
+STAGED_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from training import artifacts
+files = [artifacts.__file__, artifacts.inference.__file__]
+print(json.dumps({"members": sorted(artifacts.code_members()), "files": files}))
+"""
+
+
+def test_staged_code_alone_builds_the_model_archive_code(tmp_path: Path) -> None:
+    """The job imports only what was staged: a module left out fails here, not an hour into a paid job."""
+    code = staging.stage_code(tmp_path / "code")
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", STAGED_PROBE, str(code)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    assert all(Path(path).is_relative_to(code) for path in probe["files"]), probe["files"]
+    assert probe["members"] == sorted(code_members())
 
 
 def _dry_run(*args: str) -> dict:

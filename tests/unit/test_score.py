@@ -1,4 +1,4 @@
-"""``python -m scripts.score`` on small inputs with a tiny hand-made model (no training, no services).
+"""``python -m scoring`` on small inputs with a tiny hand-made model (no training, no services).
 
 The model has five words with known weights, so every expected score is computed here independently
 (the logistic of the summed weights) rather than by the code under test.
@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
-from scripts.score import readers
-from scripts.score.cli import main
-from scripts.score.parallel import ordered_map
+from scoring import readers
+from scoring.cli import main
+from scoring.parallel import ordered_map
 from training.artifacts import model_archive_members, write_tar_gz
 
 WEIGHTS = {"good": 1.5, "great": 2.0, "bad": -1.5, "awful": -2.0, "film": 0.25}
@@ -207,7 +207,7 @@ def test_strict_passes_clean_input(model: Path, tmp_path: Path) -> None:
 
 
 def test_the_archive_s_own_inference_code_scores(tmp_path: Path) -> None:
-    """Not the project's training/inference.py: an archive whose transform_fn differs gives its answer."""
+    """Not the project's serving/inference.py: an archive whose transform_fn differs gives its answer."""
     patched = build_model(
         tmp_path / "patched",
         "\nimport json\n\n_original_transform_fn = transform_fn\n\n\n"
@@ -222,6 +222,25 @@ def test_the_archive_s_own_inference_code_scores(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"review": "good"}])
     assert score(patched, source, "-o", tmp_path / "out.jsonl") == 0
     assert read_jsonl(tmp_path / "out.jsonl")[0]["score"] == 0.125
+
+
+def test_an_archive_of_the_old_layout_scores(tmp_path: Path) -> None:
+    """Archives trained before serving/ moved out of training/ ship code/training/serving/ and import it so."""
+    vocabulary = Vocabulary(tuple(WEIGHTS), TokenizerSettings(ngram_max=1), model_version="tiny")
+    metadata = {"intercept": INTERCEPT, "model_version": "tiny-model"}
+    members = model_archive_members(vocabulary, np.array(list(WEIGHTS.values())), metadata)
+    old = {"code/training/__init__.py": b""}
+    for name, data in members.items():
+        if name.startswith("code/serving/") or name == "code/inference.py":
+            name = name.replace("code/serving/", "code/training/serving/")
+            data = data.replace(b"from serving.", b"from training.serving.")
+        old[name] = data
+    assert not any(b"from serving." in data for data in old.values())
+    write_tar_gz(tmp_path / "old.tar.gz", old)
+    source = write_jsonl(tmp_path / "in.jsonl", [{"review": text} for text in REVIEWS])
+    assert score(tmp_path / "old.tar.gz", source, "-o", tmp_path / "out.jsonl") == 0
+    scores = [row["score"] for row in read_jsonl(tmp_path / "out.jsonl")]
+    assert scores == pytest.approx([expected_score(text) for text in REVIEWS], abs=1e-12)
 
 
 @pytest.mark.parametrize(

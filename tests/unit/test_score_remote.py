@@ -1,4 +1,4 @@
-"""``python -m scripts.score --remote`` without AWS: the dry run, option errors, and a whole run against
+"""``python -m scoring --remote`` without AWS: the dry run, option errors, and a whole run against
 in-memory stand-ins for S3 and SageMaker (they record calls and return what the test sets; nothing here
 computes a score)."""
 
@@ -14,9 +14,9 @@ import boto3
 import pytest
 from botocore.response import StreamingBody
 
-from scripts.score import remote, transform_job
-from scripts.score.cli import main
-from training import inference
+from scoring import remote, transform_job
+from scoring.cli import main
+from serving import inference
 
 PREFIXES = ["--model-name", "imdb-sentiment-batch-0123456789ab", "--input-prefix", "s3://bkt/in/",
             "--output-prefix", "s3://bkt/out/"]  # fmt: skip

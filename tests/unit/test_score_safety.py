@@ -1,4 +1,4 @@
-"""``python -m scripts.score`` never writes over an input or a file it did not create, never loses a line
+"""``python -m scoring`` never writes over an input or a file it did not create, never loses a line
 to an exception, and applies the API's limits; Batch Transform's mini-batches stay within the endpoint's
 record cap. The inputs are the ones that once truncated an input, aborted a run or took seconds and
 hundreds of MB, built small in ``tmp_path`` (the tiny hand-made model of test_score.py).
@@ -15,12 +15,12 @@ from unittest import mock
 import pytest
 
 from lambda_src.limits import MAX_NORMALIZED_CHARS, MAX_REVIEW_CHARS, MAX_REVIEW_WORDS
-from scripts.score import cli, transform_job
-from scripts.score.cli import main
-from scripts.score.output_files import OutputError, publish
-from scripts.score.readers import Malformed, Review
+from scoring import cli, transform_job
+from scoring.cli import main
+from scoring.output_files import OutputError, publish
+from scoring.readers import Malformed, Review
+from serving.limits import MAX_JSON_LINES
 from tests.unit.test_score import build_model, expected_score, read_jsonl, score, write_jsonl
-from training.serving.limits import MAX_JSON_LINES
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +193,7 @@ def test_lines_that_raised_go_to_the_errors_file_with_their_line_and_the_run_goe
 def test_an_exception_nobody_foresaw_is_the_records_reason(
     model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scripts.score import readers
+    from scoring import readers
 
     def explodes(raw: bytes, number: int, size: int):
         if b"boom" in raw:
@@ -312,7 +312,7 @@ def test_remote_refuses_to_download_over_its_input_before_anything_is_sent(tmp_p
     reviews = write_jsonl(tmp_path / "reviews.jsonl", [{"review": "good"}])
     prefixes = ["--model-name", "m", "--input-prefix", "s3://bkt/in/", "--output-prefix", "s3://bkt/out/"]
     with (
-        mock.patch("scripts.score.remote._clients", side_effect=AssertionError("sent")),
+        mock.patch("scoring.remote._clients", side_effect=AssertionError("sent")),
         pytest.raises(SystemExit) as e,
     ):
         main(["--remote", str(reviews), *prefixes, "--download", str(tmp_path / "reviews.jsonl"), "--overwrite"])

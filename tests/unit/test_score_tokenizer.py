@@ -9,7 +9,7 @@ import pytest
 
 from lambda_src import tokenizer
 from lambda_src.tokenizer import TokenizerSettings, Vocabulary
-from scripts.score.model_archive import LoadedModel, extract
+from scoring.model_archive import LoadedModel, extract
 from training.artifacts import model_archive_members, write_tar_gz
 
 TERMS = ("good", "bad", "not good", "not bad at", "10/10", "caf\u00e9")

@@ -62,7 +62,7 @@ def test_a_body_at_the_limit_reaches_the_model(tiny_endpoint):
 
 
 def test_json_lines_past_the_record_cap_are_a_json_413(tiny_endpoint):
-    from training.serving.limits import MAX_JSON_LINES
+    from serving.limits import MAX_JSON_LINES
 
     body = b'{"review": "good"}\n' * (MAX_JSON_LINES + 1)
     response = post(f"{tiny_endpoint}/invocations", body, "application/jsonlines")

@@ -21,17 +21,18 @@ def job_requirements(pyproject: Path = data.PROJECT_ROOT / "pyproject.toml") -> 
 
 
 def stage_code(dest: Path) -> Path:
-    """The job's source dir: the training package (its data readers and the serving code it packs into
-    model.tar.gz too), the one tokeniser and a requirements.txt."""
+    """The job's source dir: the training package (with its data readers), the serving package it packs into
+    model.tar.gz's ``code/``, the one tokeniser and the modules shared with the Lambda, and a requirements.txt."""
     root = data.PROJECT_ROOT
-    for path in sorted((root / "training").rglob("*.py")):  # with datasets/ and serving/; the launcher stays here
-        relative = path.relative_to(root)
-        if relative.parts[1] == "remote":
-            continue
-        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest / relative)
+    for package in ("training", "serving"):
+        for path in sorted((root / package).rglob("*.py")):
+            relative = path.relative_to(root)
+            if relative.parts[:2] == ("training", "remote"):  # the launcher stays here
+                continue
+            (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest / relative)
     (dest / "lambda_src").mkdir()
-    for name in ("__init__.py", "strict_json.py", "tokenizer.py"):  # what training and the packed serving code import
+    for name in ("__init__.py", "limits.py", "strict_json.py", "tokenizer.py"):  # what training and serving import
         shutil.copy2(root / "lambda_src" / name, dest / "lambda_src" / name)
     (dest / "requirements.txt").write_text("\n".join(job_requirements()) + "\n", encoding="utf-8")
     return dest

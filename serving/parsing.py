@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from lambda_src import strict_json
-from training.serving.errors import InferenceError, PayloadTooLargeError
-from training.serving.limits import MAX_CSV_COLUMNS, MAX_INSTANCES, check_text
-from training.serving.request import ParsedRequest
+from serving.errors import InferenceError, PayloadTooLargeError
+from serving.limits import MAX_CSV_COLUMNS, MAX_INSTANCES, check_text
+from serving.request import ParsedRequest
 
 
 def decode(input_data: bytes | str) -> str:

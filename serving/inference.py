@@ -1,6 +1,6 @@
 """SageMaker scikit-learn serving entry point (``SAGEMAKER_PROGRAM=inference.py``): ``model_fn`` and ``transform_fn``.
 
-Shipped in ``model.tar.gz`` as ``code/inference.py`` beside ``code/training/serving/`` (the request
+Shipped in ``model.tar.gz`` as ``code/inference.py`` beside ``code/serving/`` (the request
 handling, one job a module) and ``code/lambda_src/`` (the tokeniser and strict JSON); the container
 puts ``code/`` on ``sys.path``, so the same imports work there and in the repository.
 
@@ -9,7 +9,7 @@ sagemaker-containers 2.8.6, whose ``Transformer`` wraps every user function in
 ``error_wrapper(fn, ClientError)``; any exception, our ``InferenceError`` included, becomes a generic
 HTTP 500, and a 409 ``vocabulary_mismatch``, 400, 413, 415 or 406 would never reach the caller. Only
 a returned response keeps its status, body and content type, so ``transform_fn`` answers every bad
-request itself (training.serving.transform) and returns the library's ``worker.Response``. The image's
+request itself (serving.transform) and returns the library's ``worker.Response``. The image's
 serving.py refuses a script that defines ``transform_fn`` together with any of the other three, so
 this module defines only these two.
 
@@ -23,22 +23,22 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from training.serving.errors import (
+from serving.errors import (
     InferenceError,
     PayloadTooLargeError,
     UnsupportedAcceptError,
     UnsupportedContentTypeError,
     VocabularyMismatchError,
 )
-from training.serving.limits import (
+from serving.limits import (
     MAX_BODY_BYTES,
     MAX_INSTANCES,
     MAX_NORMALIZED_CHARS,
     MAX_TEXT_CHARS,
     MAX_TEXT_WORDS,
 )
-from training.serving.sentiment_model import SentimentModel, load_model
-from training.serving.transform import transform
+from serving.sentiment_model import SentimentModel, load_model
+from serving.transform import transform
 
 __all__ = [
     "MAX_BODY_BYTES",

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from lambda_src.limits import MAX_REVIEW_WORDS
-from scripts.score.model_archive import LoadedModel
-from scripts.score.readers import exception_text
+from scoring.model_archive import LoadedModel
+from scoring.readers import exception_text
 
 NO_KNOWN_WORDS = "no_known_words: the review has no word the model knows"
 JSON = "application/json"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from scripts.score.parallel import ordered_map
-from scripts.score.readers import Malformed, Record, Review
-from scripts.score.scoring import score_in_worker, start_worker
-from scripts.score.writers import ErrorsWriter, JsonLinesWriter
+from scoring.parallel import ordered_map
+from scoring.readers import Malformed, Record, Review
+from scoring.scoring import score_in_worker, start_worker
+from scoring.writers import ErrorsWriter, JsonLinesWriter
 
 CHUNK_SIZE = 256
 IN_FLIGHT_PER_WORKER = 4

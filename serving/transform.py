@@ -12,14 +12,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from training.serving.errors import InferenceError
-from training.serving.json_lines import parse_lines, predict_lines
-from training.serving.limits import check_body_size, check_text
-from training.serving.media import CSV, JSON, JSON_LINES, request_type, response_type, serialise
-from training.serving.parsing import decode, parse_csv, parse_json
-from training.serving.request import ParsedRequest
-from training.serving.scoring import predict
-from training.serving.sentiment_model import SentimentModel
+from serving.errors import InferenceError
+from serving.json_lines import parse_lines, predict_lines
+from serving.limits import check_body_size, check_text
+from serving.media import CSV, JSON, JSON_LINES, request_type, response_type, serialise
+from serving.parsing import decode, parse_csv, parse_json
+from serving.request import ParsedRequest
+from serving.scoring import predict
+from serving.sentiment_model import SentimentModel
 
 
 @dataclass(frozen=True)

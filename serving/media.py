@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from lambda_src import strict_json
-from training.serving.errors import UnsupportedAcceptError, UnsupportedContentTypeError
+from serving.errors import UnsupportedAcceptError, UnsupportedContentTypeError
 
 JSON = "application/json"
 CSV = "text/csv"

@@ -13,8 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from scripts.score.output_files import AtomicFile
-from scripts.score.readers import Malformed
+from scoring.output_files import AtomicFile
+from scoring.readers import Malformed
 
 
 def json_line(record: dict[str, Any]) -> bytes:

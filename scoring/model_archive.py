@@ -1,9 +1,9 @@
 """Open a model.tar.gz and load its own ``code/inference.py`` the way the serving container does.
 
-The scores of ``make score`` must be the endpoint's, so nothing here imports ``training.inference`` or
+The scores of ``make score`` must be the endpoint's, so nothing here imports ``serving.inference`` or
 the project's tokeniser: the archive's ``code/`` directory goes first on ``sys.path`` (with any
-``lambda_src`` or ``training`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py``
-and ``code/training/serving/`` are the ones used), ``inference.py`` is imported as the module ``inference``
+``lambda_src`` or ``serving`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py``
+and ``code/serving/`` are the ones used), ``inference.py`` is imported as the module ``inference``
 and ``model_fn`` loads the model. The one exception is speed: reviews are vectorised by this checkout's
 compiled tokeniser when it gives the archive's vectors (``tokenizer_choice``).
 """
@@ -20,10 +20,11 @@ from types import ModuleType
 from typing import Any
 
 from lambda_src.tokenizer import TooManyWordsError
-from scripts.score.tokenizer_choice import choose_vectorize
+from scoring.tokenizer_choice import choose_vectorize
 
 PROGRAM = "inference.py"
-_CONTAINER_MODULES = ("inference", "lambda_src", "training")
+# Archives trained before serving/ became a top-level package ship it as code/training/serving/.
+_CONTAINER_MODULES = ("inference", "lambda_src", "serving", "training")
 
 
 class ModelError(Exception):

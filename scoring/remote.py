@@ -1,4 +1,4 @@
-"""``python -m scripts.score --remote``: score reviews as a SageMaker Batch Transform job with the deployed model.
+"""``python -m scoring --remote``: score reviews as a SageMaker Batch Transform job with the deployed model.
 
 A local input (JSON Lines, CSV or a folder of .txt files, read by the same readers as the local path) is
 converted to JSON Lines parts, one per instance, and uploaded under the job's input prefix; an ``s3://``
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from scripts.score import transform_job
-from scripts.score.output_files import OutputError, check_outputs
-from scripts.score.readers import FORMATS, InputError, Malformed, detect_format, progress_total, read_records
-from scripts.score.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
+from scoring import transform_job
+from scoring.output_files import OutputError, check_outputs
+from scoring.readers import FORMATS, InputError, Malformed, detect_format, progress_total, read_records
+from scoring.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
 
 EXAMPLES = """\
 The model, prefixes and job name prefix come from the Terraform root applied with -var batch_transform={}:
@@ -33,15 +33,15 @@ The model, prefixes and job name prefix come from the Terraform root applied wit
 
 examples:
   make score-remote INPUT=reviews.csv OUTPUT=scores.jsonl
-  python -m scripts.score --remote reviews.jsonl --download scores.jsonl --instance-count 2
-  python -m scripts.score --remote s3://my-bucket/batch-transform/input/reviews/ --instance-type ml.c5.xlarge
-  python -m scripts.score --remote reviews.jsonl --dry-run
+  python -m scoring --remote reviews.jsonl --download scores.jsonl --instance-count 2
+  python -m scoring --remote s3://my-bucket/batch-transform/input/reviews/ --instance-type ml.c5.xlarge
+  python -m scoring --remote reviews.jsonl --dry-run
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m scripts.score --remote",
+        prog="python -m scoring --remote",
         description="Score reviews as a SageMaker Batch Transform job with the deployed model: upload, run, "
         "wait, and print (or --download) the results.",
         epilog=EXAMPLES,

@@ -14,11 +14,11 @@ import numpy as np
 from scipy import sparse
 
 from lambda_src.tokenizer import TooManyWordsError
-from training.serving.errors import InferenceError, PayloadTooLargeError, VocabularyMismatchError
-from training.serving.explanation import explain
-from training.serving.limits import MAX_TEXT_WORDS
-from training.serving.request import ParsedRequest
-from training.serving.sentiment_model import SentimentModel, label, sparse_matrix
+from serving.errors import InferenceError, PayloadTooLargeError, VocabularyMismatchError
+from serving.explanation import explain
+from serving.limits import MAX_TEXT_WORDS
+from serving.request import ParsedRequest
+from serving.sentiment_model import SentimentModel, label, sparse_matrix
 
 
 def predict(data: ParsedRequest, model: SentimentModel) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m scripts.score INPUT --output OUTPUT`` (``make score INPUT=... OUTPUT=...``)."""
+"""Command line: ``python -m scoring INPUT --output OUTPUT`` (``make score INPUT=... OUTPUT=...``)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from scripts.score.model_archive import ModelError, extract
-from scripts.score.output_files import OutputError, check_outputs
-from scripts.score.pipeline import StrictStop, Summary, score_records
-from scripts.score.readers import FORMATS, InputError, detect_format, progress_total, read_records
-from scripts.score.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
+from scoring.model_archive import ModelError, extract
+from scoring.output_files import OutputError, check_outputs
+from scoring.pipeline import StrictStop, Summary, score_records
+from scoring.readers import FORMATS, InputError, detect_format, progress_total, read_records
+from scoring.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "artifacts" / "model.tar.gz"
 
@@ -42,15 +42,15 @@ exit status:
 
 examples:
   make score INPUT=reviews.jsonl OUTPUT=scores.jsonl
-  python -m scripts.score reviews.csv -o scores.jsonl --explain
-  python -m scripts.score .cache/data/aclImdb/test -o test-scores.jsonl --workers 2
-  python -m scripts.score reviews.jsonl -o scores.jsonl --strict --model other/model.tar.gz
+  python -m scoring reviews.csv -o scores.jsonl --explain
+  python -m scoring .cache/data/aclImdb/test -o test-scores.jsonl --workers 2
+  python -m scoring reviews.jsonl -o scores.jsonl --strict --model other/model.tar.gz
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m scripts.score",
+        prog="python -m scoring",
         description="Score many movie reviews on this machine with the model of `make train`: the same "
         "tokeniser and the same inference.py as the endpoint, on every core, streaming (memory stays flat).",
         epilog=EXAMPLES,
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--remote",
         action="store_true",
-        help="run as a SageMaker Batch Transform job instead; see python -m scripts.score --remote --help",
+        help="run as a SageMaker Batch Transform job instead; see python -m scoring --remote --help",
     )
     return parser
 
@@ -117,8 +117,8 @@ def _report(summary: Summary, args: argparse.Namespace, errors_path: Path | None
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if "--remote" in argv:  # its own options (model name, S3 prefixes, instances): see scripts/score/remote.py
-        from scripts.score import remote
+    if "--remote" in argv:  # its own options (model name, S3 prefixes, instances): see scoring/remote.py
+        from scoring import remote
 
         return remote.main(argv)
     args = build_parser().parse_args(argv)

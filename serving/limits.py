@@ -12,7 +12,7 @@ from __future__ import annotations
 from lambda_src.limits import MAX_NORMALIZED_CHARS, ReviewTooLongError, check_review_length
 from lambda_src.limits import MAX_REVIEW_CHARS as MAX_TEXT_CHARS
 from lambda_src.limits import MAX_REVIEW_WORDS as MAX_TEXT_WORDS
-from training.serving.errors import InferenceError, PayloadTooLargeError
+from serving.errors import InferenceError, PayloadTooLargeError
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -31,7 +31,7 @@ MAX_INSTANCES = 256
 MAX_CSV_COLUMNS = 1_000_000  # ten times the vocabulary; a dense row must match it exactly anyway
 # Records of one application/jsonlines body (a Batch Transform mini-batch). 10,000 tiny records cost about
 # 0.3 s here (3 million of them, 6 MB of "1\n", took 118 s and 1.8 GB); a full 6 MB body of real reviews
-# costs about 7 s of tokenising whatever the count. scripts/score/transform_job.py pads short records so
+# costs about 7 s of tokenising whatever the count. scoring/transform_job.py pads short records so
 # that MaxPayloadInMB never packs more than this into one request.
 MAX_JSON_LINES = 10_000
 

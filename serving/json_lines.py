@@ -16,12 +16,12 @@ from typing import Any
 
 from lambda_src import strict_json
 from lambda_src.tokenizer import TooManyWordsError
-from training.serving.errors import InferenceError, PayloadTooLargeError
-from training.serving.explanation import explain
-from training.serving.limits import MAX_JSON_LINES, MAX_TEXT_WORDS, check_text
-from training.serving.parsing import parse_instance
-from training.serving.request import LineRecord
-from training.serving.sentiment_model import SentimentModel, label, sparse_matrix
+from serving.errors import InferenceError, PayloadTooLargeError
+from serving.explanation import explain
+from serving.limits import MAX_JSON_LINES, MAX_TEXT_WORDS, check_text
+from serving.parsing import parse_instance
+from serving.request import LineRecord
+from serving.sentiment_model import SentimentModel, label, sparse_matrix
 
 # A non-blank line, split like SplitType=Line: on "\n" only (U+2028 and friends may stand unescaped in JSON
 # strings). Anchored at line starts, so a long blank line is scanned once, not once per character.

@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scripts.score.readers import Malformed, Record
-from scripts.score.writers import json_line
-from training.serving.limits import MAX_JSON_LINES
+from scoring.readers import Malformed, Record
+from scoring.writers import json_line
+from serving.limits import MAX_JSON_LINES
 
 JSON_LINES = "application/jsonlines"
 # The container refuses bodies over 6 MiB (inference.MAX_BODY_BYTES, InvokeEndpoint's limit); SageMaker's

@@ -6,7 +6,7 @@ from typing import Any
 
 from scipy import sparse
 
-from training.serving.sentiment_model import SentimentModel
+from serving.sentiment_model import SentimentModel
 
 EXPLAIN_TERMS = 5
 

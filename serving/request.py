@@ -1,4 +1,4 @@
-"""A request as parsed (training.serving.transform.parse), before any model is involved."""
+"""A request as parsed (serving.transform.parse), before any model is involved."""
 
 from __future__ import annotations
 
