@@ -8,7 +8,7 @@ Two classifiers trained once and scored on the same rows are compared on their d
 - a one-sided Wald bound on the accuracy difference Δ = (c − b)/n with SE = √(b + c − (b − c)²/n)/n: is the
   challenger worse by more than the tolerance δ? McNemar tests equality, and a model that is a little worse
   but within δ is still fine to ship, so this non-inferiority bound is what decides: ``Approved`` when
-  Δ − z·SE > −δ, ``Rejected`` otherwise.
+  Δ − z·SE ≥ −δ, ``Rejected`` otherwise.
 
 Without a champion (the group's first package) there is nothing to pair with: the challenger's accuracy must
 reach an absolute floor. The reason string carries the figures, so the registry's ApprovalDescription says why.
@@ -122,8 +122,8 @@ def decide(
         raise ValueError(f"need tolerance >= 0 and 0 < alpha < 1, got {tolerance} and {alpha}")
     paired = pair(champion, challenger)
     bound = paired.lower_bound(alpha)
-    status = APPROVED if bound > -tolerance else REJECTED
-    relation = "above" if status == APPROVED else "not above"
+    status = APPROVED if bound >= -tolerance else REJECTED
+    relation = "at or above" if status == APPROVED else "below"
     reason = (
         f"{status}: accuracy {paired.challenger_accuracy:.4f} vs {champion_name} {paired.champion_accuracy:.4f} "
         f"on the same {paired.n:,} rows; difference {paired.difference:+.4f}, {1 - alpha:.0%} lower bound "
