@@ -126,8 +126,9 @@ def _clients(args: argparse.Namespace) -> tuple[Any, Any, Any, str]:
         stack = local_stack.load()
         settings = {"endpoint_url": args.endpoint_url or stack.endpoint_url, **CREDENTIALS}
         region = region or REGION
-        args.group = args.group or stack.output("model_package_group_name")
-        args.bucket = args.bucket or stack.output("bucket_name")
+        if not args.package:  # changing a package by its ARN needs neither
+            args.group = args.group or stack.output("model_package_group_name")
+            args.bucket = args.bucket or stack.output("bucket_name")
     session = boto3.session.Session(region_name=region)
     if session.region_name is None:
         raise registry.RegistryError("no AWS region: pass --region or set AWS_REGION")
