@@ -160,7 +160,8 @@ def _override(args: argparse.Namespace, sts: Any) -> tuple[str, dict[str, str]] 
 def _change_package(args: argparse.Namespace, sagemaker: Any, sts: Any) -> int:
     status, properties = _override(args, sts)
     before = registry.describe(sagemaker, args.package)
-    description = f"Manual {status.lower()} by {properties['override_by']}: {args.reason.strip()} (was {before.status})"
+    who, reason = properties["override_by"], args.reason.strip()
+    description = f"Manual override to {status} by {who}: {reason} (was {before.status})"
     after = registry.set_approval(sagemaker, args.package, status, description, properties)
     print(f"{after.arn}: {before.status} -> {after.status} ({description})")
     return 0
@@ -202,9 +203,8 @@ def _register(args: argparse.Namespace) -> int:
     status = override[0] if override else decision.status
     description = decision.reason
     if override:
-        description = (
-            f"Manual {status.lower()} by {override[1]['override_by']}: {args.reason.strip()}. Gate: {decision.reason}"
-        )
+        who, reason = override[1]["override_by"], args.reason.strip()
+        description = f"Manual override to {status} by {who}: {reason}. Gate: {decision.reason}"
     print(description)
     if args.dry_run:
         print("dry run: nothing uploaded or registered")

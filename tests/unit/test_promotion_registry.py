@@ -163,7 +163,7 @@ def test_a_manual_override_is_recorded_and_rollback_keeps_the_metadata(
     assert promote(archives["bad"], test_set, "--approve", "--reason", "known label noise, see ticket 7") == 0
     first, second = packages(sagemaker)
     assert second["ModelApprovalStatus"] == "Approved"
-    assert second["ApprovalDescription"].startswith("Manual approved by ")
+    assert second["ApprovalDescription"].startswith("Manual override to Approved by ")
     assert "known label noise, see ticket 7. Gate: Rejected: accuracy 0.0000" in second["ApprovalDescription"]
     properties = second["CustomerMetadataProperties"]
     assert properties["override"] == "Approved" and properties["gate_status"] == "Rejected"
