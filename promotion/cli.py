@@ -19,9 +19,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from promotion import challenger, evaluation, gate, lineage, registry, store
+from promotion import challenger, evaluation, gate, lineage, local_stack, registry, store
 from promotion.image import DEFAULT_TAG, UnknownRegionError, image_uri
-from promotion.local_stack import CREDENTIALS, REGION, NoLocalStackError
 from training.datasets.options import DataOptions
 
 REJECTED_EXIT = 3
@@ -31,7 +30,7 @@ EXPECTED = (
     registry.RegistryError,
     store.StoreError,
     UnknownRegionError,
-    NoLocalStackError,
+    local_stack.NoLocalStackError,
 )
 
 
@@ -121,11 +120,9 @@ def _clients(args: argparse.Namespace) -> tuple[Any, Any, Any, str]:
     settings: dict[str, Any] = {"endpoint_url": args.endpoint_url}
     region = args.region
     if args.local_stack:
-        from promotion import local_stack
-
         stack = local_stack.load()
-        settings = {"endpoint_url": args.endpoint_url or stack.endpoint_url, **CREDENTIALS}
-        region = region or REGION
+        settings = {"endpoint_url": args.endpoint_url or stack.endpoint_url, **local_stack.CREDENTIALS}
+        region = region or local_stack.REGION
         if not args.package:  # changing a package by its ARN needs neither
             args.group = args.group or stack.output("model_package_group_name")
             args.bucket = args.bucket or stack.output("bucket_name")

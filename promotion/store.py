@@ -9,6 +9,7 @@ Keys sit under ``models/``, the prefix the endpoint's role may read (terraform/m
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -32,7 +33,8 @@ def archive_key(model_version: str) -> str:
 
 
 def evaluation_key(model_version: str, stamp: str) -> str:
-    return f"{PREFIX}{model_version}/promotion-{stamp}.json"
+    """A fresh key per run: two runs in the same second (same model, same figures) must not collide."""
+    return f"{PREFIX}{model_version}/promotion-{stamp}-{uuid.uuid4().hex[:8]}.json"
 
 
 def _put(client: Any, bucket: str, key: str, body: bytes, content_type: str, sha256: str) -> None:

@@ -258,3 +258,7 @@ def test_bad_usage_exits_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
+
+
+def test_two_runs_in_the_same_second_write_two_documents() -> None:
+    assert store.evaluation_key("v1", "20260101T000000Z") != store.evaluation_key("v1", "20260101T000000Z")
