@@ -46,7 +46,8 @@ def format_of(path: Path) -> str:
     return kind
 
 
-def _rows(path: Path, kind: str, options: DataOptions) -> Iterator[Row]:
+def rows(path: Path, kind: str, options: DataOptions) -> Iterator[Row]:
+    """The raw rows of one file or folder of a known ``kind`` (``format_of``), as its reader yields them."""
     if kind == "folder":
         return folder.read(path)
     reader = {"csv": csv.read, "jsonl": jsonl.read, "parquet": parquet.read}[kind]
@@ -82,13 +83,13 @@ def _prepare_own(options: DataOptions) -> PreparedData:
     assert options.data is not None  # the IMDB default is handled by _prepare_imdb
     kind = format_of(options.data)
     columns = kind != "folder"
-    train_rows = validation.collect(_rows(options.data, kind, options), str(options.data), options.label_column)
+    train_rows = validation.collect(rows(options.data, kind, options), str(options.data), options.label_column)
     test_rows = None
     if options.test is not None:
         if imdb.is_imdb(options.test):
             raise DatasetError(f"--test {options.test}: the IMDB layout tests only a model trained on IMDB")
         test_kind = format_of(options.test)
-        test_rows = validation.collect(_rows(options.test, test_kind, options), str(options.test), options.label_column)
+        test_rows = validation.collect(rows(options.test, test_kind, options), str(options.test), options.label_column)
         validation.check_labels_match(train_rows, test_rows)
     positive = validation.positive_label(train_rows, options.positive_label)
     negative = next(value for value in train_rows.values if value != positive)

@@ -1,0 +1,5 @@
+import sys
+
+from promotion.cli import main
+
+sys.exit(main())
