@@ -9,6 +9,8 @@ ARTIFACTS := artifacts
 MODEL := $(ARTIFACTS)/model.tar.gz
 LAMBDA_ZIP := build/lambda.zip
 PYTEST_ARGS ?=
+# `make test-with-stack`'s pytest workers, each with a LocalStack stack of its own (2 on the 2-core machines: docs/testing.md)
+STACK_WORKERS ?= 2
 TRAIN_ARGS ?=
 UP_ARGS ?=
 REMOTE_VENV := .venv-remote
@@ -29,7 +31,7 @@ ifeq ($(and $(INPUT),$(OUTPUT)),)
 $(error usage: make score INPUT=reviews.jsonl|reviews.csv|folder OUTPUT=scores.jsonl [MODEL=model.tar.gz] [ARGS="--explain --strict --overwrite"])
 endif
 endif
-.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-without-stack test-unit test-thorough score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout parity
+.PHONY: workflow-check help install train train-remote remote-venv package serve score test test-with-stack test-without-stack test-unit test-thorough score-remote test-browser lint fmt bench fuzz clean tf-init tf-check destroy local-install browser up down status test-stack bench-stack bench-transform bench-rollout parity
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -106,15 +108,20 @@ browser: ## Debian's Chromium for the browser tests: installed if missing and po
 PYTEST_PHASE = $(PY) -m pytest --durations=25 $(PYTEST_ARGS) -m
 PYTEST_NONE = { rc=$$?; $(if $(strip $(PYTEST_ARGS)),[ $$rc -ne 5 ] || exit 0;) [ $$rc -ne 5 ] || echo "pytest collected no tests" >&2; exit $$rc; }
 
-# `browser` first: a machine without Chromium stops here, in seconds, not after the long tests.
-test: browser $(STAMP) $(REMOTE_STAMP) $(CHECKOV) $(WORKFLOW_LINTERS) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
+# `browser` first: a machine without Chromium stops here, in seconds, not after the long tests. The model is
+# trained before the fork; the Terraform checks run beside the stack tests (each stack applies in its own copy
+# of terraform/), the tests that deploy nothing once the checks are done.
+test: browser $(STAMP) $(REMOTE_STAMP) $(CHECKOV) $(WORKFLOW_LINTERS) $(MODEL) ## everything CI runs: lint, Terraform checks, unit, integration and browser tests
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(MAKE) --no-print-directory -j2 --output-sync=target tf-check workflow-check test-without-stack
-	$(PYTEST_PHASE) stack || $(PYTEST_NONE)
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-with-stack tf-check workflow-check test-without-stack
 
-# Beside the Terraform checks (the two share the 2 cores; neither runs terraform where the other does).
-test-without-stack: $(STAMP)
+# Whole modules per worker (a module's tests share its fixtures), in collection order: tests/conftest.py puts
+# the longest modules first.
+test-with-stack: $(STAMP) $(MODEL) ## the stack tests on STACK_WORKERS pytest workers, each with its own local stack
+	$(PYTEST_PHASE) stack -n $(STACK_WORKERS) --dist loadfile --no-loadscope-reorder || $(PYTEST_NONE)
+
+test-without-stack: $(STAMP) $(MODEL)
 	$(PYTEST_PHASE) "not stack" || $(PYTEST_NONE)
 
 test-thorough: $(STAMP) ## what make test checks once, repeated: the destroy/apply cycle of the stack twice in a row

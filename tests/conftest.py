@@ -54,15 +54,33 @@ EVENTS = Path(__file__).resolve().parent / "events"
 ALLOWED_ORIGIN = "https://app.example.com"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark ``stack`` every test that deploys to LocalStack (every such fixture builds on ``stack_artifacts``).
+# The stack modules that take longest (their own stacks, or several applies), longest first, as `make test`'s
+# --durations showed them: `make test-with-stack` hands whole modules to its workers in collection order, so
+# these start first rather than one of them finishing alone at the end. Own-stack and shared-stack modules
+# alternate, so that one worker may run only stacks of their own and never deploy the session's stack.
+LONGEST_STACK_MODULES = (
+    "test_stack_fresh_account.py",
+    "test_stack_rollout_vocabulary.py",
+    "test_stack_destroy_apply.py",
+    "test_stack_state_backend.py",
+    "test_stack_rollback_alarms.py",
+    "test_stack_rollback.py",
+    "test_stack_rollout_code.py",
+)
 
-    `make test` runs the other tests beside the Terraform checks, then these alone: the checks run
-    ``terraform`` in terraform/, where the stack's tflocal writes its provider override.
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``stack`` every test that deploys to LocalStack (every such fixture builds on ``stack_artifacts``),
+    and put LONGEST_STACK_MODULES first, in that order (the others keep theirs).
+
+    `make test` runs the stack tests (with workers) beside the other tests and the Terraform checks: each stack
+    runs Terraform in its own copy of terraform/ (scripts/local_aws/configuration_tree.py).
     """
     for item in items:
         if "stack_artifacts" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.stack)
+    rank = {name: position for position, name in enumerate(LONGEST_STACK_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 def pytest_benchmark_update_machine_info(machine_info: dict[str, Any]) -> None:

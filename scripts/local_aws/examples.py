@@ -1,9 +1,9 @@
 """Apply one of terraform/examples/ to a running local stack, unchanged, beside the root's deployment.
 
-The example's directory is used as users copy it: tflocal adds the same temporary provider override as for
-the root (``Terraform``), and the example's working data, variables and state live in a directory of their
-own under the stack's state directory, so ``down`` removes them with the rest. Its ``name`` variable keeps
-its resources apart from the root's.
+The example's directory is used as users copy it (in the stack's copy of terraform/): tflocal adds the same
+temporary provider override as for the root (``Terraform``), and the example's working data, variables and
+state live in a directory of their own under the stack's state directory, so ``down`` removes them with the
+rest. Its ``name`` variable keeps its resources apart from the root's.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ def example_layout(layout: Layout, example: str) -> Layout:
     return replace(layout, state=layout.state / "examples" / example)
 
 
-def _terraform(layout: Layout, example: str, output: IO[str] | None) -> Terraform:
+def terraform(layout: Layout, example: str, output: IO[str] | None = None) -> Terraform:
+    """tflocal for the example, with its own state (the tests also run commands of their own with it)."""
     directory = layout.terraform_dir / "examples" / example
     if not directory.is_dir():
         raise SystemExit(f"{directory} not found: the examples are {', '.join(list_examples(layout))}")
@@ -33,13 +34,13 @@ def list_examples(layout: Layout) -> list[str]:
 
 def apply(layout: Layout, example: str, variables: dict[str, Any], output: IO[str] | None = None) -> dict[str, Any]:
     """``terraform init`` and ``apply`` of the example with these variables; returns its outputs."""
-    terraform = _terraform(layout, example, output)
-    terraform.write_variables(variables)
-    terraform.init()
-    terraform.apply()
-    return terraform.outputs()
+    commands = terraform(layout, example, output)
+    commands.write_variables(variables)
+    commands.init()
+    commands.apply()
+    return commands.outputs()
 
 
 def destroy(layout: Layout, example: str, output: IO[str] | None = None) -> None:
     """``terraform destroy`` of the example with the variables it was applied with (``init`` ran at apply)."""
-    _terraform(layout, example, output).destroy()
+    terraform(layout, example, output).destroy()

@@ -1,8 +1,10 @@
 """Run the project's Terraform root (or one of its examples) against a local stack through tflocal.
 
-The configuration in terraform/ is used as is (no copy): tflocal adds a temporary provider override pointing
-every AWS endpoint at LocalStack. The local deployment's working data (``TF_DATA_DIR``) and state live in the
-stack's state directory, so they never mix with a deployment of the same configuration to AWS.
+Each stack runs the configuration in its own copy of terraform/ (configuration_tree.py), where tflocal adds a
+temporary provider override pointing every AWS endpoint at that stack's LocalStack: stacks on other ports run
+their commands at the same time, and nothing is ever written into terraform/. The local deployment's working
+data (``TF_DATA_DIR``) and state live in the stack's state directory, so they never mix with a deployment of
+the same configuration to AWS.
 """
 
 from __future__ import annotations
@@ -13,16 +15,15 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from scripts.local_aws import configuration_tree
 from scripts.local_aws.layout import Layout
 
 PROVIDER_MIRROR = Path(os.environ.get("TF_PLUGIN_MIRROR", "/opt/tf-plugins"))
-OVERRIDE_FILE = "localstack_providers_override.tf"  # written by tflocal into the root for each command
-FOREIGN_OVERRIDE_WAIT_SECONDS = 600.0
+OVERRIDE_FILE = "localstack_providers_override.tf"  # written by tflocal into the configuration for each command
 # The longest one command may take: a local apply takes 1 to 3 minutes (an endpoint update with emulated
 # durations included), so this only ends a command that hangs, and names it.
 COMMAND_TIMEOUT_SECONDS = float(os.environ.get("LOCAL_AWS_TERRAFORM_TIMEOUT", "900"))
@@ -78,25 +79,21 @@ class Terraform:
         return result.stdout.strip()
 
     @contextlib.contextmanager
-    def _root_exclusively(self) -> Iterator[None]:
-        """One tflocal command at a time in the repository, across stacks and processes.
+    def _exclusively(self) -> Iterator[Path]:
+        """One command at a time per stack, in the stack's refreshed copy of the configuration; that directory.
 
-        tflocal writes its endpoint override into the configuration's directory itself, and Terraform reads every
-        ``*_override.tf`` there: two stacks running commands at once would point at each other's LocalStack.
-        A lock serialises our own commands; an override left by someone else's tflocal run is waited for.
+        The copy is the stack's own, so an override found there is one a killed command of this stack left (the
+        lock is held): it is removed, or tflocal would point Terraform at whatever endpoint it names.
         """
-        lock_path = self.layout.root / ".local" / "tflocal.lock"
+        lock_path = self.layout.state / "configuration" / "tflocal.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                override = self.directory / OVERRIDE_FILE
-                deadline = time.monotonic() + FOREIGN_OVERRIDE_WAIT_SECONDS
-                while override.exists():
-                    if time.monotonic() > deadline:
-                        raise TerraformError(f"{override} stays in place (another tflocal run, or a stale file)")
-                    time.sleep(1)
-                yield
+                directory = configuration_tree.working_directory(self.layout, self.directory)
+                if directory != self.directory:
+                    (directory / OVERRIDE_FILE).unlink(missing_ok=True)
+                yield directory
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -105,23 +102,23 @@ class Terraform:
     ) -> subprocess.CompletedProcess:
         """One tflocal command; TerraformError when it fails or outlives ``timeout`` (COMMAND_TIMEOUT_SECONDS)."""
         command = [str(self.layout.localstack_venv / "bin" / "tflocal"), *args]
-        with self._root_exclusively():
-            result = self._run(command, capture, timeout or COMMAND_TIMEOUT_SECONDS)
+        with self._exclusively() as directory:
+            result = self._run(command, directory, capture, timeout or COMMAND_TIMEOUT_SECONDS)
         if check and result.returncode != 0:
             detail = (result.stderr or "")[-4000:] if capture else "see the output above"
             raise TerraformError(f"terraform {args[0]} failed (exit {result.returncode}): {detail}")
         return result
 
-    def _run(self, command: list[str], capture: bool, timeout: float) -> subprocess.CompletedProcess:
+    def _run(self, command: list[str], directory: Path, capture: bool, timeout: float) -> subprocess.CompletedProcess:
         """Run in a session of its own, so that a Ctrl-C reaches Terraform once, through ``_stop``, not twice.
 
         Whatever ends the wait (the timeout, Ctrl-C, a test's timeout raised in this thread), Terraform is
         interrupted the way it expects and, if it does not stop, killed with its wrapper; the override file the
-        killed wrapper could not remove is removed here (this process holds the root's lock).
+        killed wrapper could not remove is removed here (this process holds the stack's lock).
         """
         process = subprocess.Popen(
             command,
-            cwd=self.directory,
+            cwd=directory,
             env=self.environment(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if capture else self.output,
@@ -132,16 +129,16 @@ class Terraform:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self._stop(process)
+            self._stop(process, directory)
             raise TerraformError(
                 f"terraform {command[1]} did not finish within {timeout:.0f} s and was stopped"
             ) from None
         except BaseException:
-            self._stop(process)
+            self._stop(process, directory)
             raise
         return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
-    def _stop(self, process: subprocess.Popen) -> None:
+    def _stop(self, process: subprocess.Popen, directory: Path) -> None:
         """SIGINT to tflocal (it passes it on to terraform, which stops gracefully), SIGKILL to both after a grace."""
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
@@ -152,7 +149,7 @@ class Terraform:
             os.killpg(process.pid, signal.SIGKILL)  # terraform and its providers, should they outlive tflocal
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.communicate(timeout=10)
-        (self.directory / OVERRIDE_FILE).unlink(missing_ok=True)
+        (directory / OVERRIDE_FILE).unlink(missing_ok=True)
 
     def write_variables(self, variables: dict[str, Any], path: Path | None = None) -> None:
         path = path or self.layout.tfvars

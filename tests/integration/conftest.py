@@ -259,7 +259,8 @@ def deployed_stack(
     ``prepare`` runs once LocalStack is up, before the apply (for what the variables name and Terraform does not make).
     """
     port = free_port()
-    layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{port}", port=port, account=account)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # `make test-with-stack`'s workers: a stack each
+    layout = Layout(state=REPO_ROOT / ".local" / f"aws-test-{worker}-{port}", port=port, account=account)
     built_zip = work / "lambda.zip"
     assert package_main(["--vocabulary", str(artifacts / "vocabulary.json"), "--output", str(built_zip)]) == 0
     lambda_zip = keep(layout, built_zip)

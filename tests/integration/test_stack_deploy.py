@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from scripts.local_aws import localstack, stack
-from scripts.local_aws.terraform import Terraform
+from tests.integration.old_state import plan_old_state
 
 pytestmark = pytest.mark.integration
 
@@ -73,28 +73,16 @@ def test_buckets_deployed_before_private_bucket_are_moved_not_replaced(local_sta
     The session's state, copied, with model_store's bucket resources put back at their old addresses (what a
     deployment made before the submodule holds); the copy is planned, the session's state is left alone.
     """
-    layout = local_stack.layout
-    state = json.loads(layout.terraform_state.read_text())
     moved = []
-    for resource in state["resources"]:
-        if resource.get("module") == PRE_SUBMODULE_BUCKET[0] and resource["mode"] == "managed":
-            resource["module"] = PRE_SUBMODULE_BUCKET[1]
-            moved.append(f"{resource['type']}.{resource['name']}")
-    assert len(moved) >= 7, f"model_store's bucket resources not found in the state: {moved}"
-    old_state = layout.state / "pre-private-bucket.tfstate"
-    old_state.write_text(json.dumps(state))
-    plan = Terraform(layout).run(
-        "plan",
-        "-input=false",
-        "-no-color",
-        "-lock=false",
-        f"-state={old_state}",
-        f"-var-file={layout.tfvars}",
-        check=False,
-        capture=True,
-    )
-    assert plan.returncode == 0, plan.stderr[-3000:]
+
+    def back_before_the_submodule(state: dict) -> None:
+        for resource in state["resources"]:
+            if resource.get("module") == PRE_SUBMODULE_BUCKET[0] and resource["mode"] == "managed":
+                resource["module"] = PRE_SUBMODULE_BUCKET[1]
+                moved.append(f"{resource['type']}.{resource['name']}")
+        assert len(moved) >= 7, f"model_store's bucket resources not found in the state: {moved}"
+
+    plan = plan_old_state(local_stack.layout, "pre-private-bucket", back_before_the_submodule)
     for address in moved:
         old, new = f"{PRE_SUBMODULE_BUCKET[1]}.{address}", f"{PRE_SUBMODULE_BUCKET[0]}.{address}"
-        assert re.search(rf"# {re.escape(old)}(\[0\])? has moved to {re.escape(new)}", plan.stdout), plan.stdout[-3000:]
-    assert "Plan: 0 to add, 0 to change, 0 to destroy." in plan.stdout, plan.stdout[-3000:]
+        assert re.search(rf"# {re.escape(old)}(\[0\])? has moved to {re.escape(new)}", plan), plan[-3000:]

@@ -31,8 +31,8 @@ import pytest
 import requests
 
 from scripts.local_aws.stack import TerraformError, local_invoke_url
-from scripts.local_aws.terraform import Terraform
 from tests.integration.conftest import REGION, LocalStack, deployed_stack
+from tests.integration.old_state import plan_old_state
 
 # Its own LocalStack, the root and two examples applied, then four more applies: longer than the 600 s default.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
@@ -133,29 +133,17 @@ def test_a_fresh_account_applies_every_deployable_configuration_and_refuses_the_
 
 def assert_old_state_plans_a_move_only(stack: LocalStack) -> None:
     """The stack's state, copied, with the access log group put back at its uncounted address, and planned."""
-    layout = stack.layout
-    state = json.loads(layout.terraform_state.read_text())
-    groups = [
-        resource
-        for resource in state["resources"]
-        if resource.get("module") == "module.api" and f"{resource['type']}.{resource['name']}" == ACCESS_LOG_GROUP
-    ]
-    assert len(groups) == 1 and [i.get("index_key") for i in groups[0]["instances"]] == [0], groups
-    groups[0]["instances"][0].pop("index_key")
-    groups[0].pop("each", None)
-    old_state = layout.state / "uncounted-access-log-group.tfstate"
-    old_state.write_text(json.dumps(state))
-    plan = Terraform(layout).run(
-        "plan",
-        "-input=false",
-        "-no-color",
-        "-lock=false",
-        f"-state={old_state}",
-        f"-var-file={layout.tfvars}",
-        check=False,
-        capture=True,
-    )
-    assert plan.returncode == 0, plan.stderr[-3000:]
+
+    def uncount_the_access_log_group(state: dict) -> None:
+        groups = [
+            resource
+            for resource in state["resources"]
+            if resource.get("module") == "module.api" and f"{resource['type']}.{resource['name']}" == ACCESS_LOG_GROUP
+        ]
+        assert len(groups) == 1 and [i.get("index_key") for i in groups[0]["instances"]] == [0], groups
+        groups[0]["instances"][0].pop("index_key")
+        groups[0].pop("each", None)
+
+    plan = plan_old_state(stack.layout, "uncounted-access-log-group", uncount_the_access_log_group)
     group = re.escape(f"module.api.{ACCESS_LOG_GROUP}")
-    assert re.search(rf"# {group} has moved to {group}\[0\]", plan.stdout), plan.stdout[-3000:]
-    assert "Plan: 0 to add, 0 to change, 0 to destroy." in plan.stdout, plan.stdout[-3000:]
+    assert re.search(rf"# {group} has moved to {group}\[0\]", plan), plan[-3000:]

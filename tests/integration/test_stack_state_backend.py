@@ -96,13 +96,13 @@ def empty_bucket(local_stack: LocalStack, bucket: str) -> None:
 
 def example_terraform(local_stack: LocalStack) -> Terraform:
     """tflocal in the example's directory with the state the example was applied with."""
-    directory = local_stack.layout.terraform_dir / "examples" / EXAMPLE
-    return Terraform(examples.example_layout(local_stack.layout, EXAMPLE), None, directory)
+    return examples.terraform(local_stack.layout, EXAMPLE)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def state_bucket(local_stack: LocalStack) -> Iterator[str]:
-    """The example applied unchanged beside the session stack; removed after, its deletion guard taken off."""
+    """The example applied unchanged beside the session stack, once for this module's tests (neither changes
+    the bucket's settings; each uses its own state key or none); removed after, its deletion guard taken off."""
     outputs = local_stack.apply_example(EXAMPLE, region=REGION, name="imdb-ci-tfstate-")
     try:
         yield outputs["bucket"]

@@ -3,7 +3,7 @@
 A fake ``tflocal`` stands in for the real one: like it, it writes the provider override into the configuration,
 runs a child (terraform) in its process group and removes the override when interrupted. A hung apply must
 end as a TerraformError naming the command, leave no process behind and leave no override that would make
-the next command wait for it.
+the next command point at a stale endpoint. The command runs in the stack's copy of the configuration.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def interrupted(*_):
 signal.signal(signal.SIGINT, interrupted if os.environ["FAKE_TFLOCAL"] == "graceful" else signal.SIG_IGN)
 import pathlib, subprocess, time
 override = pathlib.Path("{override}")
+if override.exists():
+    pathlib.Path("stale-override-seen").write_text(override.read_text())
 override.write_text("# provider endpoints")
 child = subprocess.Popen(["sleep", "600"])
 pathlib.Path("child.pid").write_text(str(child.pid))
@@ -47,8 +49,13 @@ def layout(tmp_path: Path) -> Layout:
     return layout
 
 
+def copy_of(layout: Layout) -> Path:
+    """The stack's copy of terraform/, where its commands run (scripts/local_aws/configuration_tree.py)."""
+    return layout.state / "configuration" / "terraform"
+
+
 def child_of(layout: Layout) -> int:
-    return int((layout.terraform_dir / "child.pid").read_text())
+    return int((copy_of(layout) / "child.pid").read_text())
 
 
 def wait_gone(pid: int, timeout: float = 5) -> bool:
@@ -64,8 +71,8 @@ def test_a_hung_command_is_interrupted_once_and_stops_cleanly(layout: Layout, mo
     monkeypatch.setenv("FAKE_TFLOCAL", "graceful")
     with pytest.raises(terraform.TerraformError, match="terraform apply did not finish within 3 s"):
         terraform.Terraform(layout).run("apply", timeout=3)
-    assert (layout.terraform_dir / "interrupted").exists(), "tflocal was not sent SIGINT"
-    assert not (layout.terraform_dir / terraform.OVERRIDE_FILE).exists()
+    assert (copy_of(layout) / "interrupted").exists(), "tflocal was not sent SIGINT"
+    assert not (copy_of(layout) / terraform.OVERRIDE_FILE).exists()
     assert wait_gone(child_of(layout)), "terraform outlived the command"
 
 
@@ -76,13 +83,23 @@ def test_a_command_deaf_to_interrupts_is_killed_with_its_children(layout: Layout
     with pytest.raises(terraform.TerraformError, match="did not finish"):
         terraform.Terraform(layout).run("plan", timeout=3)
     assert time.monotonic() - started < 20
-    assert not (layout.terraform_dir / "interrupted").exists()
-    assert not (layout.terraform_dir / terraform.OVERRIDE_FILE).exists(), "the killed wrapper's override stays"
+    assert not (copy_of(layout) / "interrupted").exists()
+    assert not (copy_of(layout) / terraform.OVERRIDE_FILE).exists(), "the killed wrapper's override stays"
     assert wait_gone(child_of(layout)), "terraform outlived its killed wrapper"
-    # The next command does not wait for a stale override.
-    monkeypatch.setattr(terraform, "FOREIGN_OVERRIDE_WAIT_SECONDS", 0.5)
+    assert not (layout.terraform_dir / terraform.OVERRIDE_FILE).exists(), "tflocal wrote into terraform/"
+
+
+def test_a_stale_override_in_the_copy_is_removed_before_the_next_command(layout: Layout, monkeypatch) -> None:
+    """What a killed command of this stack left would point tflocal at whatever endpoint it names."""
+    monkeypatch.setenv("FAKE_TFLOCAL", "deaf")
+    monkeypatch.setattr(terraform, "INTERRUPT_GRACE_SECONDS", 1.0)
+    stale = copy_of(layout) / terraform.OVERRIDE_FILE
+    stale.parent.mkdir(parents=True)
+    stale.write_text("# another endpoint")
     with pytest.raises(terraform.TerraformError, match="did not finish"):
         terraform.Terraform(layout).run("plan", timeout=3)
+    assert not (copy_of(layout) / "stale-override-seen").exists(), "tflocal found the stale override"
+    assert wait_gone(child_of(layout))
 
 
 def test_an_interrupt_of_the_caller_stops_the_command(layout: Layout, monkeypatch) -> None:
@@ -95,7 +112,7 @@ def test_an_interrupt_of_the_caller_stops_the_command(layout: Layout, monkeypatc
             if not hasattr(self, "interrupted_once"):
                 self.interrupted_once = True
                 deadline = time.monotonic() + 10
-                while not (layout.terraform_dir / "child.pid").exists() and time.monotonic() < deadline:
+                while not (copy_of(layout) / "child.pid").exists() and time.monotonic() < deadline:
                     time.sleep(0.05)  # the fake has set up its handler and started its child
                 raise KeyboardInterrupt
             return super().communicate(*args, **kwargs)
@@ -103,5 +120,5 @@ def test_an_interrupt_of_the_caller_stops_the_command(layout: Layout, monkeypatc
     monkeypatch.setattr(terraform.subprocess, "Popen", InterruptedPopen)
     with pytest.raises(KeyboardInterrupt):
         terraform.Terraform(layout).run("apply", timeout=60)
-    assert (layout.terraform_dir / "interrupted").exists()
+    assert (copy_of(layout) / "interrupted").exists()
     assert wait_gone(child_of(layout))
