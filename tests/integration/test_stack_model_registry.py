@@ -11,6 +11,7 @@ stack's variables are applied again after, and the package deleted, however the 
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from lambda_src.tokenizer import Vocabulary
 from scripts.local_aws import registry, stack
 from tests.integration.rollout import lambda_zip
 
-# Three applies (the refused one, the package, the restore) plus the quick model's training if no test trained it.
+# Three applies (the refused one, `make up` with the package, the restore; the refused one waits out the aws
+# provider's two minutes of CreateModel retries) plus the quick model's training if no test trained it.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 GROUP = "imdb-sentiment-models"  # the root's lower("<name>-models") for the default name
@@ -67,6 +69,7 @@ def test_only_an_approved_package_deploys(local_stack, quick_artifacts: Path, tm
     served_before = predict(local_stack)["model_version"]
     assert served_before != quick_version
     quick_zip = str(local_stack.keep(lambda_zip(quick_artifacts / "vocabulary.json", tmp_path / "lambda.zip")))
+    # The session deploys with batch_transform, which runs artifacts only: the package's applies turn it off.
 
     arn = register(local_stack, quick_artifacts / "model.tar.gz", CustomerMetadataProperties={"data": "quick"})
     try:
@@ -79,7 +82,7 @@ def test_only_an_approved_package_deploys(local_stack, quick_artifacts: Path, tm
             sagemaker.delete_model_package_group(ModelPackageGroupName=GROUP)
         assert registry.latest_approved(local_stack.layout, GROUP) is None  # `make up` keeps the artifact
 
-        with local_stack.restoring():
+        with local_stack.restoring() as change:
             log_size = local_stack.terraform_log.stat().st_size
             with pytest.raises(stack.TerraformError):
                 local_stack.apply(model_package_arn=arn, lambda_zip_path=quick_zip, batch_transform=None)
@@ -105,7 +108,19 @@ def test_only_an_approved_package_deploys(local_stack, quick_artifacts: Path, tm
                 vocabulary = built.read("lambda_src/vocabulary.json")
             assert vocabulary == (quick_artifacts / "vocabulary.json").read_bytes()
 
-            local_stack.apply(model_package_arn=arn, lambda_zip_path=quick_zip, batch_transform=None)
+            # `make up` again, as a user would (the session's own variables, less batch_transform, which runs
+            # artifacts only): it deploys the package, with the package's vocabulary in the Lambda.
+            variables = {**json.loads(change.variables), "batch_transform": None}
+            local_stack.unsettled = True
+            with local_stack.terraform_log.open("a") as log:
+                local_stack.info = stack.up(
+                    local_stack.layout, local_stack.model_tar, local_stack.lambda_zip, variables, log, lambda _: None
+                )
+            local_stack.unsettled = False
+            deployed = json.loads(local_stack.layout.tfvars.read_text())
+            assert deployed["model_package_arn"] == arn
+            with zipfile.ZipFile(deployed["lambda_zip_path"]) as built:
+                assert built.read("lambda_src/vocabulary.json") == vocabulary
             endpoint = sagemaker.describe_endpoint(EndpointName=local_stack.info.endpoint_name)
             config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
             model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
