@@ -3,8 +3,9 @@
 moto keeps model package groups and packages, but where the deployment gate depends on it, it differs from
 SageMaker (see the notes in docs/local-aws.md):
 
-- CreateModelPackage accepts the group's name only (SageMaker takes its ARN too) and leaves a package
-  without approval status when none is sent (SageMaker: ``PendingManualApproval`` for a versioned package);
+- CreateModelPackage accepts the group's name only (SageMaker takes its ARN too), takes tags for a versioned
+  package (SageMaker refuses them: it uses its group's) and leaves a package without approval status when
+  none is sent (SageMaker: ``PendingManualApproval`` for a versioned package);
 - UpdateModelPackage overwrites every field with what was sent, so an approval-only update wipes the
   metadata; SageMaker changes only the fields sent;
 - ListModelPackages returns whole descriptions; SageMaker returns summaries, so code that reads metrics
@@ -92,6 +93,8 @@ def create_model_package(context: RequestContext, request: dict[str, Any]) -> di
         raise ValidationError(f"Model Package Group {group} does not exist.")
     if request.get("ModelPackageName"):
         raise ValidationError("Both ModelPackageName and ModelPackageGroupName are provided in the input.")
+    if request.get("Tags"):  # a versioned package carries its group's tags
+        raise ValidationError("Tags cannot be set on a model package of a model package group; tag the group.")
     if not request.get("InferenceSpecification", {}).get("Containers"):
         raise ValidationError("InferenceSpecification with at least one container is required for a model package.")
     status = request.get("ModelApprovalStatus", "PendingManualApproval")
@@ -104,7 +107,7 @@ def create_model_package(context: RequestContext, request: dict[str, Any]) -> di
         validation_specification=request.get("ValidationSpecification"),
         source_algorithm_specification=request.get("SourceAlgorithmSpecification"),
         certify_for_marketplace=request.get("CertifyForMarketplace", False),
-        tags=request.get("Tags"),
+        tags=None,
         model_approval_status=status,
         metadata_properties=request.get("MetadataProperties"),
         model_metrics=request.get("ModelMetrics"),
