@@ -13,11 +13,18 @@ locals {
     var.tags,
   )
 
-  # The model comes either from a local artifact (uploaded by model_store) or from an S3 URI such as a
-  # SageMaker training job's output; its hash names the SageMaker model and endpoint configuration.
-  uploads_model  = var.model_s3_uri == null
-  model_data_url = local.uploads_model ? module.model_store.model_s3_uri : var.model_s3_uri
-  artifact_hash  = local.uploads_model ? module.model_store.artifact_sha256 : sha256(var.model_s3_uri)
+  # The model comes from a model package of the registry, a local artifact (uploaded by model_store) or an S3
+  # URI such as a SageMaker training job's output; the package's ARN, or the artifact's hash, names the
+  # SageMaker model and endpoint configuration.
+  from_package   = var.model_package_arn != null
+  uploads_model  = var.model_s3_uri == null && !local.from_package
+  model_data_url = local.from_package ? null : (local.uploads_model ? module.model_store.model_s3_uri : var.model_s3_uri)
+  artifact_hash  = local.from_package ? null : (local.uploads_model ? module.model_store.artifact_sha256 : sha256(var.model_s3_uri))
+
+  # The registry's group: versioned packages are named <group>/<n>. Lower case, since emulators (moto) lower
+  # the group's name in package ARNs.
+  model_package_group_name = lower("${local.name}-models")
+  registry_prefix_s3_uri   = "s3://${module.model_store.bucket_name}/registry/"
 
   # The page's CloudFront origin is allowed too when the site is deployed (no cycle: the distribution
   # does not depend on the API; only the page's config.js does).
@@ -51,12 +58,14 @@ module "model_store" {
 module "endpoint" {
   source = "./modules/sagemaker_endpoint"
 
-  name           = local.name
-  model_data_url = local.model_data_url
-  artifact_hash  = local.artifact_hash
-  image_tag      = var.image_tag
-  # Every uploaded version stays readable, so instances of the old model can start during an update.
-  model_read_prefix_url = local.uploads_model ? module.model_store.model_prefix_s3_uri : null
+  name              = local.name
+  model_data_url    = local.model_data_url
+  artifact_hash     = local.artifact_hash
+  model_package_arn = var.model_package_arn
+  image_tag         = var.image_tag
+  # Every uploaded version stays readable, so instances of the old model can start during an update. Packages'
+  # model data lies under registry/, written by whoever registers them (Terraform never deletes it).
+  model_read_prefix_url = local.from_package ? local.registry_prefix_s3_uri : (local.uploads_model ? module.model_store.model_prefix_s3_uri : null)
 
   endpoint_type = var.endpoint_type
   serverless    = var.serverless
@@ -70,6 +79,15 @@ module "endpoint" {
   }
 
   log_retention_in_days = var.log_retention_in_days
+
+  tags = local.tags
+}
+
+# The Model Registry's group for this deployment's models: trained models are registered in it as numbered
+# packages with an approval status, and model_package_arn deploys an Approved one.
+resource "aws_sagemaker_model_package_group" "models" {
+  model_package_group_name        = local.model_package_group_name
+  model_package_group_description = "Trained models of ${local.name}; the endpoint deploys Approved packages (model_package_arn)."
 
   tags = local.tags
 }

@@ -143,3 +143,18 @@ output "endpoint_alarm_arns" {
   description = "ARNs of the SageMaker endpoint's CloudWatch alarms by signal."
   value       = module.endpoint.alarm_arns
 }
+
+output "model_package_group_name" {
+  description = "Model package group (Model Registry) where trained models are registered as versioned packages."
+  value       = aws_sagemaker_model_package_group.models.model_package_group_name
+}
+
+output "model_package_arn" {
+  description = "ARN of the model package the endpoint serves, or null when it serves an artifact (model_artifact_path or model_s3_uri)."
+  value       = var.model_package_arn
+}
+
+output "model_package_data_prefix_s3_uri" {
+  description = "s3:// prefix of the model bucket where a registered package's model.tar.gz must lie (the endpoint's role reads it there)."
+  value       = local.registry_prefix_s3_uri
+}

@@ -27,13 +27,13 @@ variable "tags" {
 }
 
 variable "model_artifact_path" {
-  description = "Local model.tar.gz to upload (built by `make train`); ignored when model_s3_uri is set."
+  description = "Local model.tar.gz to upload (built by `make train`); ignored when model_s3_uri or model_package_arn is set."
   type        = string
   default     = "../artifacts/model.tar.gz"
 
   validation {
-    condition     = var.model_s3_uri != null || fileexists(var.model_artifact_path)
-    error_message = "model_artifact_path does not exist: run `make train` (or set model_s3_uri)."
+    condition     = var.model_s3_uri != null || var.model_package_arn != null || fileexists(var.model_artifact_path)
+    error_message = "model_artifact_path does not exist: run `make train` (or set model_s3_uri or model_package_arn)."
   }
 }
 
@@ -45,6 +45,22 @@ variable "model_s3_uri" {
   validation {
     condition     = var.model_s3_uri == null ? true : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+\\.tar\\.gz$", var.model_s3_uri))
     error_message = "model_s3_uri must be an s3://bucket/key URI of a .tar.gz."
+  }
+}
+
+variable "model_package_arn" {
+  description = "ARN of an Approved package of the model package group (output model_package_group_name) to deploy instead of an artifact: arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>. Its model data must lie under the model bucket's registry/ prefix (output model_package_data_prefix_s3_uri). A pending or rejected package fails the apply (SageMaker refuses to create its model) and the endpoint keeps serving; see docs/deploy.md (Deploying approved packages)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.model_package_arn == null || var.model_s3_uri == null
+    error_message = "Set model_package_arn or model_s3_uri, not both: the endpoint serves one model."
+  }
+
+  validation {
+    condition     = var.model_package_arn == null || var.batch_transform == null
+    error_message = "batch_transform runs an artifact (model_artifact_path or model_s3_uri), not a model package: unset batch_transform to deploy model_package_arn."
   }
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlparse
 
-from scripts.local_aws import localstack, processes
+from scripts.local_aws import localstack, processes, registry
 from scripts.local_aws.environments import ensure_environments
 from scripts.local_aws.layout import Layout
 from scripts.local_aws.terraform import Terraform, TerraformError
@@ -128,7 +128,29 @@ def up(
         log(f"built {name}")
     pid = localstack.start(layout)
     log(f"LocalStack healthy at {layout.endpoint_url} (pid {pid}; log {layout.localstack_log})")
-    return _deploy(layout, local_variables(model_artifact, lambda_zip, variables), output)
+    return _deploy(
+        layout, _with_approved_package(layout, local_variables(model_artifact, lambda_zip, variables), log), output
+    )
+
+
+def _with_approved_package(layout: Layout, variables: dict[str, Any], log: Callable[[str], Any]) -> dict[str, Any]:
+    """The variables deploying the newest Approved package of the stack's group, with its own vocabulary's Lambda.
+
+    Unchanged when the group has none (or does not exist yet: the first ``up`` creates it) and when the
+    caller chose the model itself (``model_package_arn`` or ``model_s3_uri`` given).
+    """
+    if variables.get("model_package_arn") or variables.get("model_s3_uri"):
+        return variables
+    group = registry.group_name(variables)
+    package = registry.latest_approved(layout, group)
+    if package is None:
+        return variables
+    log(f"deploying {package.arn}, the newest Approved package of {group}")
+    return {
+        **variables,
+        "model_package_arn": package.arn,
+        "lambda_zip_path": str(registry.lambda_zip_for(layout, package)),
+    }
 
 
 def apply(layout: Layout, variables: dict[str, Any], output: IO[str] | None = None, init: bool = True) -> StackInfo:
@@ -192,8 +214,13 @@ def plan_has_changes(layout: Layout, output: IO[str] | None = None) -> bool:
 
 
 def destroy(layout: Layout, output: IO[str] | None = None) -> None:
+    """``terraform destroy``, after deleting the packages registered in the stack's group (SageMaker refuses to
+    delete a group that holds packages, and Terraform manages only the group)."""
     terraform = Terraform(layout, output)
     terraform.init()
+    group = terraform.outputs().get("model_package_group_name")
+    if group:
+        registry.delete_packages(layout, group)
     terraform.destroy()
     layout.stack_file.unlink(missing_ok=True)
 

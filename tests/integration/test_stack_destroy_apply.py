@@ -6,8 +6,10 @@ while the containers still run and write their logs, so SageMaker recreates the 
 deleted after the endpoint. The root adopts such a group at the next apply (an import block) instead of
 failing with ResourceAlreadyExistsException; after the last destroy it is the one thing SageMaker leaves.
 
-One cycle proves all of that: a second goes the same way (destroy what the first apply imported, adopt the
-group again), so `make test` runs one and `make test-thorough` runs it twice in a row (STACK_CYCLES=2).
+A model package registered in the root's group (outside Terraform, as the promotion step does) is deleted
+before the destroy, which SageMaker would otherwise refuse for the group. One cycle proves all of that: a
+second goes the same way (destroy what the first apply imported, adopt the log group again), so `make test` runs
+one and `make test-thorough` runs it twice in a row (STACK_CYCLES=2).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pytest
 import requests
 
 from tests.integration.conftest import LocalStack, deployed_stack
+from tests.integration.test_stack_model_registry import register
 
 # A stack of its own to deploy (LocalStack, the whole root) before the destroy/apply cycles.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -61,11 +64,15 @@ def assert_nothing_left(stack: LocalStack) -> None:
     groups = {group["logGroupName"] for group in stack.client("logs").describe_log_groups()["logGroups"]}
     assert groups <= {f"/aws/sagemaker/Endpoints/{stack.info.endpoint_name}"}, groups
     assert stack.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
+    assert sagemaker.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
     assert stack.recorded_pids("endpoint-") == {}, "a model server outlived its endpoint"
 
 
 def test_destroy_then_apply_twice(own_stack: LocalStack) -> None:
     for cycle in range(CYCLES):
+        # A registered package, which Terraform does not manage: the destroy deletes it before the group
+        # (SageMaker refuses to delete a group that holds packages).
+        register(own_stack, own_stack.model_tar, ModelApprovalStatus="Approved")
         own_stack.destroy()
         assert_nothing_left(own_stack)
         own_stack.apply()

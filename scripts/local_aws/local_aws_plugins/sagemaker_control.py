@@ -5,7 +5,8 @@ configurations, endpoints) but not UpdateEndpoint, and starts nothing. This prov
 bookkeeping and adds what SageMaker does with it: CreateEndpoint / UpdateEndpoint / DeleteEndpoint answer at
 once, and the endpoint then goes through SageMaker's states (Creating, Updating, RollingBack, Deleting) as
 endpoint_fleet describes, taking the times set in emulation_settings (changeable while LocalStack runs).
-Batch Transform operations are transform_jobs'; InvokeEndpoint is sagemaker_runtime's.
+Batch Transform operations are transform_jobs', the Model Registry's model_registry's; InvokeEndpoint is
+sagemaker_runtime's.
 
 Enabled with ``PROVIDER_OVERRIDE_SAGEMAKER=local``.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from local_aws_plugins import transform_jobs
+from local_aws_plugins import model_registry, transform_jobs
 from local_aws_plugins.endpoint_fleet import FLEETS, DeploymentPlan
 from local_aws_plugins.endpoint_metrics import METRICS
 from local_aws_plugins.moto_records import sagemaker_backend
@@ -47,7 +48,7 @@ def _plan(backend, config_name: str) -> DeploymentPlan:
     model = backend._models.get(variant["ModelName"])  # moto keeps models in a private dict
     if model is None:
         raise ValidationError(f"Could not find model '{variant['ModelName']}'.")
-    container = model.primary_container or (model.containers[0] if model.containers else {})
+    container = model_registry.serving_container(model)
     model_data_url = container.get("ModelDataUrl") or ""
     if not model_data_url.startswith("s3://"):
         raise ValidationError(
@@ -97,6 +98,7 @@ class SagemakerProvider(ServiceLifecycleHook):
             DescribeEndpoint=_describe_endpoint,
         )
         table.update(transform_jobs.dispatch_entries())
+        table.update(model_registry.dispatch_entries())
         return table
 
     def on_before_stop(self) -> None:
@@ -146,11 +148,25 @@ def _moto(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _create_model(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """moto silently replaces a model of the same name; SageMaker refuses (what a re-created name meets)."""
-    existing = sagemaker_backend(context.account_id, context.region)._models.get(request["ModelName"])
+    """CreateModel as SageMaker answers it, where moto differs.
+
+    moto silently replaces a model of the same name (SageMaker refuses: what a re-created name meets),
+    creates a model from any package (SageMaker refuses one that is missing or not Approved) and reports
+    ``EnableNetworkIsolation`` false whatever was sent (Terraform would then replace an isolated model on every
+    plan). The model keeps the container as sent, as DescribeModel shows it; what it runs, a package's image
+    and model data, is kept beside it for the endpoints and transform jobs.
+    """
+    backend = sagemaker_backend(context.account_id, context.region)
+    existing = backend._models.get(request["ModelName"])
     if existing is not None:
         raise ValidationError(f'Cannot create already existing model "{existing.arn}".')
-    return call_moto(context)
+    container = request.get("PrimaryContainer") or next(iter(request.get("Containers") or []), {})
+    resolved = model_registry.package_container(backend, container)
+    response = call_moto(context)
+    model = backend._models[request["ModelName"]]
+    model.enable_network_isolation = bool(request.get("EnableNetworkIsolation", False))
+    model.serving_container = resolved if resolved is not container else None
+    return response
 
 
 def _create_endpoint_config(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:

@@ -19,8 +19,6 @@ moto keeps the job records (CreateTransformJob, DescribeTransformJob) but runs n
 ListTransformJobs and StopTransformJob are answered here too. The model servers stop when the job ends; each
 instance's container output and data log (one line per failed object) go to CloudWatch Logs as on AWS, group
 ``/aws/sagemaker/TransformJobs``, streams ``<job>/<instance>`` and ``<job>/<instance>/data-log``.
-CreateModel keeps ``EnableNetworkIsolation`` as sent (moto always reports false, which would make
-Terraform replace the transform model, isolated as on AWS, on every plan).
 """
 
 from __future__ import annotations
@@ -53,16 +51,7 @@ def dispatch_entries() -> dict[str, Any]:
         "DescribeTransformJob": describe_transform_job,
         "ListTransformJobs": list_transform_jobs,
         "StopTransformJob": stop_transform_job,
-        "CreateModel": create_model,
     }
-
-
-def create_model(context: RequestContext, request: dict[str, Any]) -> dict[str, Any]:
-    """moto's CreateModel, then the ``EnableNetworkIsolation`` it drops, so DescribeModel reports it as AWS does."""
-    response = call_moto(context)
-    model = sagemaker_backend(context.account_id, context.region)._models[request["ModelName"]]
-    model.enable_network_isolation = bool(request.get("EnableNetworkIsolation", False))
-    return response
 
 
 def _validate(backend, request: dict[str, Any]) -> None:

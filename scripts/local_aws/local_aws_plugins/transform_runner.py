@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from local_aws_plugins.model_registry import serving_container
 from local_aws_plugins.model_servers import DeploymentError, ModelServer, start_model_server
 from local_aws_plugins.moto_records import sagemaker_backend
 from localstack.aws.connect import connect_to
@@ -87,7 +88,7 @@ def run_job(run: JobRun) -> None:
     started = time.monotonic()
     try:
         model = sagemaker_backend(run.account, run.region)._models[run.request["ModelName"]]
-        container = model.primary_container or (model.containers[0] if model.containers else {})
+        container = serving_container(model)
         model_data_url = container.get("ModelDataUrl") or ""
         bucket, key = _split_s3_uri(model_data_url)
         try:

@@ -43,6 +43,8 @@ data "aws_iam_policy_document" "deploy" {
       "sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:CreateEndpointConfig",
       "sagemaker:DeleteEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint",
       "sagemaker:DeleteEndpoint", "sagemaker:AddTags", "sagemaker:DeleteTags",
+      # The root's model package group; CreateModel from one of its packages reads the package.
+      "sagemaker:CreateModelPackageGroup", "sagemaker:DeleteModelPackageGroup", "sagemaker:DescribeModelPackage",
     ]
     resources = ["${local.arn}:sagemaker:${local.region_account}:*/${lower(local.stack)}*"]
   }

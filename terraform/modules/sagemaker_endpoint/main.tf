@@ -12,9 +12,11 @@ locals {
   # Model and endpoint-configuration names end in a hash of what they contain. A new artifact (or image,
   # or environment) gives a new name, so the replacement is created beside the old one
   # (create_before_destroy) and the endpoint switches to it without downtime or a name clash.
+  # With a model package its versioned ARN stands for the artifact and the image: a new package is a new model.
+  from_package = var.model_package_arn != null
   model_hash = substr(sha256(jsonencode({
-    artifact          = var.artifact_hash
-    image             = data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
+    artifact          = local.from_package ? var.model_package_arn : var.artifact_hash
+    image             = local.from_package ? null : data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
     environment       = local.environment
     network_isolation = local.real_time
   })), 0, 12)
@@ -29,11 +31,12 @@ locals {
   })), 0, 12)
   endpoint_config_name = "${var.name}-${local.config_hash}"
 
-  model_location = regex("^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", var.model_data_url)
-  model_read_arn = (var.model_read_prefix_url == null
-    ? "arn:${data.aws_partition.current.partition}:s3:::${local.model_location.bucket}/${local.model_location.key}"
-    : "arn:${data.aws_partition.current.partition}:s3:::${trimprefix(var.model_read_prefix_url, "s3://")}*"
+  # A package's model data is read through model_read_prefix_url (which a package requires).
+  model_read_path = (var.model_read_prefix_url == null
+    ? try(trimprefix(var.model_data_url, "s3://"), "") # null only when a validation has already failed
+    : "${trimprefix(var.model_read_prefix_url, "s3://")}*"
   )
+  model_read_arn = "arn:${data.aws_partition.current.partition}:s3:::${local.model_read_path}"
   capture_location = var.data_capture == null ? null : regex(
     "^s3://(?P<bucket>[^/]+)/?(?P<prefix>.*)$", var.data_capture.destination_s3_uri
   )
@@ -101,10 +104,13 @@ resource "aws_sagemaker_model" "this" {
   execution_role_arn       = aws_iam_role.this.arn
   enable_network_isolation = local.real_time
 
+  # From a package: only its ARN (plus the environment), as the SageMaker SDK's ModelPackage does; SageMaker takes
+  # the image and model data from the package, and refuses (CreateModel fails) a package that is not Approved.
   primary_container {
-    image          = data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
-    model_data_url = var.model_data_url
-    environment    = local.environment
+    image              = local.from_package ? null : data.aws_sagemaker_prebuilt_ecr_image.this.registry_path
+    model_data_url     = var.model_data_url
+    model_package_name = var.model_package_arn
+    environment        = local.environment
   }
 
   tags = var.tags

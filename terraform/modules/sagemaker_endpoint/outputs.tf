@@ -52,3 +52,8 @@ output "endpoint_rollout_seconds" {
   description = "How long a rollout may have the new fleet serve beside (or instead of) the old before the update ends: the real-time deployment's traffic steps x wait_interval_in_seconds plus termination_wait_in_seconds; 0 for serverless endpoints (one step, no wait). The inference_lambda module's text-fallback alarm waits this long."
   value       = local.real_time ? local.deployment_wait_seconds : 0
 }
+
+output "model_package_arn" {
+  description = "ARN of the model package the current model was created from, or null when it serves model_data_url."
+  value       = var.model_package_arn
+}

@@ -9,12 +9,35 @@ variable "name" {
 }
 
 variable "model_data_url" {
-  description = "s3:// URI of the model.tar.gz (scikit-learn container layout with code/inference.py)."
+  description = "s3:// URI of the model.tar.gz (scikit-learn container layout with code/inference.py); set either this (with artifact_hash) or model_package_arn."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", var.model_data_url))
+    condition     = var.model_data_url == null ? true : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", var.model_data_url))
     error_message = "model_data_url must be an s3://bucket/key URI."
+  }
+}
+
+variable "model_package_arn" {
+  description = "ARN of a versioned SageMaker model package (arn:...:model-package/<group>/<version>) to deploy instead of model_data_url. SageMaker refuses to create a model from a package that is not Approved, so an apply with a pending or rejected package fails and the endpoint keeps its model. The package's model data must lie under model_read_prefix_url."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.model_package_arn == null ? true : can(regex("^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]+$", var.model_package_arn))
+    error_message = "model_package_arn must be the ARN of a versioned model package: arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>."
+  }
+
+  validation {
+    condition     = (var.model_package_arn == null) != (var.model_data_url == null)
+    error_message = "Set exactly one of model_data_url (an artifact in S3) and model_package_arn (a model package)."
+  }
+
+  # The package's artifact is known only to SageMaker: the execution role reads it through the prefix.
+  validation {
+    condition     = var.model_package_arn == null || var.model_read_prefix_url != null
+    error_message = "model_package_arn needs model_read_prefix_url: the s3:// prefix holding the packages' model data, which the execution role may read."
   }
 }
 
@@ -29,18 +52,19 @@ variable "model_read_prefix_url" {
   }
 
   validation {
-    condition     = var.model_read_prefix_url == null ? true : startswith(var.model_data_url, coalesce(var.model_read_prefix_url, "-"))
+    condition     = var.model_read_prefix_url == null || var.model_data_url == null ? true : startswith(coalesce(var.model_data_url, "-"), coalesce(var.model_read_prefix_url, "-"))
     error_message = "model_data_url must lie under model_read_prefix_url."
   }
 }
 
 variable "artifact_hash" {
-  description = "Hex digest identifying the model artifact (e.g. its SHA-256); a new value deploys a new model."
+  description = "Hex digest identifying the model artifact (e.g. its SHA-256), with model_data_url; a new value deploys a new model. Unused with model_package_arn (the ARN names the model)."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^[0-9a-f]{12,}$", var.artifact_hash))
-    error_message = "artifact_hash must be a lower-case hex digest of at least 12 characters."
+    condition     = var.artifact_hash == null ? var.model_data_url == null : can(regex("^[0-9a-f]{12,}$", var.artifact_hash))
+    error_message = "artifact_hash must be a lower-case hex digest of at least 12 characters, set together with model_data_url."
   }
 }
 
