@@ -3,7 +3,8 @@
 A registered package points at its archive for as long as the package exists, so an object the gate wrote is
 never replaced: an upload is conditional on the key being free (``IfNoneMatch``), and an archive already
 stored under the same key is reused only when its sha256 (kept in the object's metadata) is the same.
-Keys sit under ``models/``, the prefix the endpoint's role may read (terraform/modules/model_store).
+Keys sit under ``registry/``, the prefix the endpoint's role may read when it serves a package (the root's
+output ``model_package_data_prefix_s3_uri``); Terraform's own uploads keep ``models/``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-PREFIX = "models/"
+PREFIX = "registry/"
 SSE = "AES256"
 
 

@@ -119,7 +119,7 @@ def test_the_first_package_is_registered_approved_with_lineage_metrics_and_an_en
     assert properties["gate_status"] == "Approved" and properties["champion_package"] == "none"
     assert "max_terms=100000" in properties["training_args"] and "c_grid=0.1/0.2/0.5" in properties["training_args"]
     bucket, key = container["ModelDataUrl"].removeprefix("s3://").split("/", 1)
-    assert (bucket, key) == (BUCKET, f"models/{metadata['model_version']}/model.tar.gz")
+    assert (bucket, key) == (BUCKET, f"registry/{metadata['model_version']}/model.tar.gz")
     stored = s3.get_object(Bucket=bucket, Key=key)
     assert stored["ServerSideEncryption"] == "AES256"
     assert stored["Body"].read() == archives["good"].read_bytes()
