@@ -121,23 +121,32 @@ def _pure_ngrams(tokens: Sequence[str], ngram_min: int, ngram_max: int) -> list[
     return grams
 
 
-def _pure_known(
-    tokens: Sequence[str], index: dict[str, int], ngram_min: int, ngram_max: int, term_filter: bytes | None = None
-) -> Iterable[int | None]:
-    """The vocabulary index of each n-gram, ``None`` for an unknown one.
+def _pure_vector(
+    tokens: Sequence[str], index: dict[str, int], ngram_min: int, ngram_max: int, binary: bool
+) -> tuple[list[int], list[float]]:
+    """The sparse vector of a token list: strictly increasing indices of the n-grams ``index`` holds and
+    their counts (1.0 each if ``binary``); unknown n-grams are dropped."""
+    known = map(index.get, _pure_ngrams(tokens, ngram_min, ngram_max))
+    if binary:
+        present = set(known)
+        present.discard(None)
+        indices = sorted(present)
+        return indices, [1.0] * len(indices)
+    counts = Counter(known)
+    counts.pop(None, None)
+    indices = sorted(counts)
+    return indices, [float(counts[i]) for i in indices]
 
-    ``term_filter`` is the compiled module's cache-sized pre-test of ``index``; in Python a dict look-up is
-    already the cheapest test, so it is not used here.
-    """
-    return map(index.get, _pure_ngrams(tokens, ngram_min, ngram_max))
 
-
-def _no_filter(index: dict[str, int]) -> None:
-    """The pure module builds no term filter (see ``_pure_known``)."""
+def _pure_term_table(index: dict[str, int]) -> dict[str, int]:
+    """The pure module's term table is the index itself: in Python a dict look-up is already the cheapest."""
+    return index
 
 
 # The reference implementation: what the Lambda and the endpoint run, and what the compiled one must equal.
-PURE = SimpleNamespace(split_words=_pure_split_words, ngrams=_pure_ngrams, known=_pure_known, term_filter=_no_filter)
+PURE = SimpleNamespace(
+    split_words=_pure_split_words, ngrams=_pure_ngrams, vector=_pure_vector, term_table=_pure_term_table
+)
 
 
 def _compiled() -> ModuleType | None:
@@ -210,21 +219,24 @@ class Vocabulary:
     model_version: str = ""
     index: dict[str, int] = field(init=False, repr=False, compare=False)
     version: str = field(init=False, repr=False, compare=False)
-    term_filter: bytes | None = field(init=False, repr=False, compare=False)
+    backend: ModuleType | SimpleNamespace = field(init=False, repr=False, compare=False)
+    term_table: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", dict(zip(self.terms, range(len(self.terms)), strict=True)))
         if len(self.index) != len(self.terms):
             raise ValueError("vocabulary terms must be unique")
         object.__setattr__(self, "version", vocabulary_version(self.terms, self.settings))
-        object.__setattr__(self, "term_filter", _BACKEND.term_filter(self.index))
+        # The backend that builds the table looks terms up in it (the compiled one's is a C table).
+        object.__setattr__(self, "backend", _BACKEND)
+        object.__setattr__(self, "term_table", _BACKEND.term_table(self.index))
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def __reduce__(self) -> tuple:
-        """Pickled as its terms and settings: ``term_filter`` holds this process's string hashes, which
-        another process (a forkserver worker) computes differently, so the copy rebuilds it."""
+        """Pickled as its terms and settings: the compiled ``term_table`` is a C structure, which the copy
+        (in a forkserver worker, say) rebuilds."""
         return (type(self), (self.terms, self.settings, self.model_version))
 
     def vectorize(self, text: str, max_words: int | None = None) -> SparseVector:
@@ -238,17 +250,10 @@ class Vocabulary:
         if max_words is not None and len(tokens) > max_words:
             raise TooManyWordsError(len(tokens), max_words)
         settings = self.settings
-        # None for an unknown n-gram (pure), or left out (compiled)
-        known = _BACKEND.known(tokens, self.index, settings.ngram_min, settings.ngram_max, self.term_filter)
-        if settings.binary:
-            present = set(known)
-            present.discard(None)
-            indices = sorted(present)
-            return SparseVector(indices, [1.0] * len(indices))
-        counts = Counter(known)
-        counts.pop(None, None)
-        indices = sorted(counts)
-        return SparseVector(indices, [float(counts[i]) for i in indices])
+        indices, values = self.backend.vector(
+            tokens, self.term_table, settings.ngram_min, settings.ngram_max, settings.binary
+        )
+        return SparseVector(indices, values)
 
     def to_dict(self) -> dict:
         return {
