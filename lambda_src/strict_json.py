@@ -11,8 +11,10 @@ Lambda and the endpoint's ``inference.py`` both import it.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -82,16 +84,31 @@ def _finite_float(text: str) -> float:
     return value
 
 
+@functools.lru_cache(maxsize=8)
+def _needs_number_hooks(max_int_digits: int) -> re.Pattern[str]:
+    """What the number hooks could refuse: a run of more than ``max_int_digits`` digits, an exponent of
+    three digits or more (without one, and with at most that many digits, a float is below 1e200:
+    finite), NaN or Infinity. Where none occurs (in strings too, so this errs towards the hooks),
+    ``json``'s own number parsing gives the same values as the hooks, without a Python call per number."""
+    return re.compile(rf"[0-9]{{{max_int_digits + 1}}}|[eE][-+]?[0-9]{{3}}|NaN|Infinity")
+
+
 def loads(text: str, *, max_objects: int | None = None, max_int_digits: int = MAX_INT_DIGITS) -> Any:
-    """Parse ``text`` as strict JSON; raise ``JsonInputError`` for anything ambiguous or unbounded."""
+    """Parse ``text`` as strict JSON; raise ``JsonInputError`` for anything ambiguous or unbounded.
+
+    The object hook (duplicate keys, the object count) runs once per object; the number hooks, a Python
+    call per number (thousands in a request of sparse vectors), only when ``_needs_number_hooks`` finds
+    a number they might refuse.
+    """
+    number_hooks: dict[str, Callable[[str], Any]] = {}
+    if _needs_number_hooks(max_int_digits).search(text):
+        number_hooks = {
+            "parse_constant": _constant,
+            "parse_int": _integer(max_int_digits),
+            "parse_float": _finite_float,
+        }
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_object_builder(max_objects),
-            parse_constant=_constant,
-            parse_int=_integer(max_int_digits),
-            parse_float=_finite_float,
-        )
+        return json.loads(text, object_pairs_hook=_object_builder(max_objects), **number_hooks)
     except JsonInputError:
         raise
     except json.JSONDecodeError as error:

@@ -8,7 +8,9 @@ is an ``InferenceError`` (4xx), never a 500.
 from __future__ import annotations
 
 import io
+import itertools
 import math
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -92,7 +94,12 @@ def _parse_text(position: int, instance: dict[str, Any]) -> str:
 
 
 def parse_instance(position: int, instance: Any) -> tuple[list[int], list[float]]:
-    """A sparse vector's (indices, values), validated without knowing the model's width."""
+    """A sparse vector's (indices, values), validated without knowing the model's width.
+
+    A request holds thousands of indices and values: each check is one C-speed pass (``map`` of a builtin)
+    rather than a Python generator, no slice is copied, and values that are all floats (as JSON gives
+    ``1.0``) are returned as they are.
+    """
     where = f"instance {position}"
     if not isinstance(instance, dict):
         raise InferenceError(f'{where}: must be an object with "indices" and "values"')
@@ -101,13 +108,18 @@ def parse_instance(position: int, instance: Any) -> tuple[list[int], list[float]
         raise InferenceError(f'{where}: "indices" and "values" must be lists')
     if len(indices) != len(values):
         raise InferenceError(f"{where}: {len(indices)} indices but {len(values)} values")
-    if not all(type(i) is int and i >= 0 for i in indices):
+    if not set(map(type, indices)) <= {int} or (indices and min(indices) < 0):
         raise InferenceError(f"{where}: indices must be non-negative integers")
-    if any(b <= a for a, b in zip(indices, indices[1:], strict=False)):
+    if not all(map(operator.lt, indices, itertools.islice(indices, 1, None))):
         raise InferenceError(f"{where}: indices must be strictly increasing")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+    value_types = set(map(type, values))
+    if value_types <= {int, float}:
+        finite = all(map(math.isfinite, values))
+    else:  # not from JSON (which gives only these two number types): the general test
+        finite = all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values)
+    if not finite:
         raise InferenceError(f"{where}: values must be finite numbers")
-    return indices, [float(v) for v in values]
+    return indices, values if value_types <= {float} else list(map(float, values))
 
 
 def parse_csv(text: str) -> ParsedRequest:

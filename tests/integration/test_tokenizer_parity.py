@@ -60,5 +60,7 @@ def test_every_review_gives_the_same_vector(reviews, trained_model, monkeypatch,
     assert tokenizer.IMPLEMENTATION == "compiled"
     compiled = [current.vectorize(text).to_json() for text in reviews[::step]]
     monkeypatch.setattr(tokenizer, "_BACKEND", PURE)
-    pure = [current.vectorize(text).to_json() for text in reviews[::step]]
+    pure_vocabulary = Vocabulary(terms, TokenizerSettings(binary=binary))  # looks up with the backend that built it
+    assert current.backend is tokenizer.COMPILED and pure_vocabulary.backend is PURE
+    pure = [pure_vocabulary.vectorize(text).to_json() for text in reviews[::step]]
     assert [i for i, vector in enumerate(expected) if vector != compiled[i] or vector != pure[i]] == []

@@ -4,8 +4,11 @@ nesting) is refused with one exception type and a short message, and object coun
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lambda_src import strict_json
 from lambda_src.strict_json import DUPLICATE_KEY, INVALID, TOO_MANY_OBJECTS, JsonInputError
@@ -14,6 +17,25 @@ from lambda_src.strict_json import DUPLICATE_KEY, INVALID, TOO_MANY_OBJECTS, Jso
 def test_plain_json_reads_as_the_standard_module_reads_it():
     text = '{"a": [1, -2, 3.5, "x", true, null], "b": {"c": {}}}'
     assert strict_json.loads(text) == json.loads(text)
+
+
+# JSON numbers of every shape near the limits: up to 150 digits before and after the point, any exponent.
+NUMBER = r"-?(0|[1-9][0-9]{0,150})(\.[0-9]{1,150})?([eE][-+]?[0-9]{1,4})?"
+
+
+@given(st.from_regex(NUMBER, fullmatch=True))
+def test_a_number_reads_as_the_standard_module_reads_it_or_is_refused(number: str) -> None:
+    """The number hooks run only where a number might be refused: elsewhere json's own parsing must
+    give the same values, and a number of more than 100 digits or out of range is still refused."""
+    text = f'[{number}, "{number}"]'
+    standard = json.loads(text)[0]
+    refused = (type(standard) is int and len(str(abs(standard))) > 100) or not math.isfinite(standard)
+    if refused:
+        with pytest.raises(JsonInputError):
+            strict_json.loads(text)
+    else:
+        value = strict_json.loads(text)[0]
+        assert (value, type(value)) == (standard, type(standard))
 
 
 @pytest.mark.parametrize(

@@ -64,13 +64,31 @@ def test_compiled_ngrams_and_lookups_equal_the_pure_ones(words: list[str], low: 
     assert COMPILED.ngrams(words, low, high) == grams == frozen.ngrams(words, frozen.TokenizerSettings(low, high))
     assert COMPILED.ngrams(tuple(words), low, high) == grams
     index = {gram: position for position, gram in enumerate(dict.fromkeys(grams[::2] + sorted(noise)))}
-    pure = [i for i in PURE.known(words, index, low, high) if i is not None]
-    assert COMPILED.known(words, index, low, high) == pure
-    assert COMPILED.known(words, index, low, high, COMPILED.term_filter(index)) == pure
+    table = COMPILED.term_table(index)
+    for binary in (True, False):
+        expected = PURE.vector(words, index, low, high, binary)
+        assert COMPILED.vector(words, table, low, high, binary) == expected
+        assert COMPILED.vector(tuple(words), table, low, high, binary) == expected
 
 
-def test_a_vocabulary_unpickled_in_another_process_rebuilds_its_term_filter() -> None:
-    """The filter holds string hashes, which differ between processes: a copy must not carry it over."""
+@pytest.mark.fuzz
+@given(st.lists(st.text(st.characters(exclude_categories=()), max_size=4), max_size=8), st.integers(1, 3),
+       st.sets(st.text(st.characters(exclude_categories=()), max_size=9), max_size=8))  # fmt: skip
+def test_compiled_vectors_equal_the_pure_ones_on_any_tokens_and_terms(words: list[str], low: int, noise) -> None:
+    """Tokens and terms of any characters (spaces, empty strings, astral code points): the table's hash of an
+    n-gram, computed from its tokens', must find exactly the terms the dict finds."""
+    grams = PURE.ngrams(words, low, 3)
+    index = {gram: position for position, gram in enumerate(dict.fromkeys(grams[1::2] + sorted(noise)))}
+    assert COMPILED.vector(words, COMPILED.term_table(index), low, 3, False) == PURE.vector(words, index, low, 3, False)
+
+
+def test_a_term_table_refuses_an_index_that_is_not_0_to_n() -> None:
+    with pytest.raises(ValueError, match="0 .. len"):
+        COMPILED.term_table({"a": 0, "b": 2})
+
+
+def test_a_vocabulary_unpickled_in_another_process_rebuilds_its_term_table() -> None:
+    """The compiled table is a C structure: a copy (a forkserver worker's, under another hash seed) rebuilds it."""
     vocabulary = Vocabulary(("good", "not good", "10/10"), TokenizerSettings())
     script = (
         "import pickle, sys; v = pickle.loads(sys.stdin.buffer.read()); "
