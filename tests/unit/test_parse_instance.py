@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from training.serving.errors import InferenceError
-from training.serving.parsing import parse_instance
+from serving.errors import InferenceError
+from serving.parsing import parse_instance
 
 
 def reference(instance: Any) -> tuple[list[int], list[float]]:
