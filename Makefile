@@ -77,7 +77,7 @@ score-remote: $(STAMP) ## score as a SageMaker Batch Transform job: INPUT=review
 
 # Not $(MODEL) as a prerequisite: promoting a model must never train one behind the user's back.
 .PHONY: promote
-promote: $(STAMP) ## register MODEL as a package version, approved only if not worse than the latest approved one; exit 3 = rejected: [MODEL=...] [GROUP=... BUCKET=...] [TEST=...] [PACKAGE=arn] [PROMOTE_ARGS="--dry-run | --approve/--reject --reason ..."]
+promote: $(STAMP) ## register MODEL as a package version, approved only if not worse than the latest approved one (python -m promotion: exit 3 = rejected): [MODEL=...] [GROUP=... BUCKET=...] [TEST=...] [PACKAGE=arn] [PROMOTE_ARGS="--dry-run | --approve/--reject --reason ..."]
 	$(PY) -m promotion $(if $(PACKAGE),--package "$(PACKAGE)","$(MODEL)") $(if $(GROUP),--group "$(GROUP)",--local-stack) $(if $(BUCKET),--bucket "$(BUCKET)") $(if $(TEST),--test "$(TEST)") $(PROMOTE_ARGS)
 
 local-install: $(STAMP) ## build .venv-localstack (LocalStack 4.13.1, tflocal, our plugins), .venv-lambda and .venv-serving
