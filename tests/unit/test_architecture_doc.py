@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "ARCHITECTURE.md"
-TOP_LEVEL = ("lambda_src", "serving", "training", "scoring", "scripts", "terraform", "tests", "web", ".ci")
+TOP_LEVEL = ("lambda_src", "serving", "training", "scoring", "promotion", "scripts", "terraform", "tests", "web", ".ci")
 TOP_LEVEL_FILES = ("Makefile", "README.md", "ARCHITECTURE.md", "pyproject.toml")
 GENERATED = ("artifacts", "build")
 
