@@ -18,6 +18,9 @@ from tests.conftest import load_inference
 REVIEWS_PER_CLASS = 12
 SEED = 11
 SETTLE_TIMEOUT_SECONDS = 60
+# Each client's wait between requests: back to back, four clients take both cores from the applies under test
+# (scripts/local_aws/traffic.py); paced, they still send a request every few tens of milliseconds between them.
+CLIENT_PAUSE_SECONDS = 0.1
 
 
 def sample_reviews(imdb_folder: Path) -> list[str]:

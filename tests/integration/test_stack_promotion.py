@@ -26,7 +26,7 @@ import requests
 from lambda_src.tokenizer import Vocabulary
 from scripts.local_aws import registry
 from scripts.local_aws.traffic import Traffic
-from tests.integration.rollout import own_scores, sample_reviews, settle
+from tests.integration.rollout import CLIENT_PAUSE_SECONDS, own_scores, sample_reviews, settle
 from training.cli import main as train_main
 
 # A 150,000-term training (about 40 s on a quiet machine), three gate runs over the 25,000 test reviews, a
@@ -119,7 +119,7 @@ def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_req
         with (
             local_stack.restoring() as change,
             local_stack.slow_sagemaker(update_seconds=UPDATE_SECONDS),
-            Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic,
+            Traffic(local_stack.predict_url, reviews, CLIENTS, CLIENT_PAUSE_SECONDS) as traffic,
         ):
             # The session deploys Batch Transform, which runs artifacts only: a package's apply turns it off.
             local_stack.apply(model_package_arn=chosen.arn, lambda_zip_path=str(lambda_zip), batch_transform=None)

@@ -30,6 +30,7 @@ import requests
 
 from lambda_src.tokenizer import Vocabulary
 from scripts.local_aws.terraform import TerraformError
+from tests.integration.rollout import CLIENT_PAUSE_SECONDS
 from training import artifacts
 
 pytestmark = pytest.mark.integration
@@ -56,7 +57,8 @@ def broken_model(model_tar: Path, work: Path) -> Path:
 
 
 class Clients:
-    """Threads calling the predict URL until stopped; every (status, model_version or error) they saw."""
+    """Threads calling the predict URL until stopped (paced as the rollout tests' clients are); every
+    (status, model_version or error) they saw."""
 
     def __init__(self, url: str, count: int = CLIENTS) -> None:
         self.url = url
@@ -67,7 +69,7 @@ class Clients:
 
     def _run(self) -> None:
         with requests.Session() as session:
-            while not self._stop.is_set():
+            while not self._stop.wait(CLIENT_PAUSE_SECONDS if self.mark() else 0):
                 try:
                     response = session.post(
                         self.url, data="a great film", headers={"Content-Type": "text/plain"}, timeout=30

@@ -14,7 +14,7 @@ import pytest
 
 from scripts.local_aws.layout import REPO_ROOT
 from scripts.local_aws.traffic import Traffic
-from tests.integration.rollout import lambda_zip, sample_reviews, settle
+from tests.integration.rollout import CLIENT_PAUSE_SECONDS, lambda_zip, sample_reviews, settle
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,10 @@ def test_code_and_configuration_change_fails_no_request(local_stack, imdb_folder
     vocabulary = local_stack.artifacts / "vocabulary.json"
     new_zip = local_stack.keep(lambda_zip(vocabulary, tmp_path / "lambda.zip", revised_source(tmp_path)))
 
-    with local_stack.restoring() as change, Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic:
+    with (
+        local_stack.restoring() as change,
+        Traffic(local_stack.predict_url, reviews, CLIENTS, CLIENT_PAUSE_SECONDS) as traffic,
+    ):
         local_stack.apply(lambda_zip_path=str(new_zip), log_level="WARNING")
         settle(traffic)
         change.restore()  # the code and configuration of before, rolled back under the same traffic

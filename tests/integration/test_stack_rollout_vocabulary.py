@@ -23,7 +23,7 @@ import pytest
 
 from scripts.local_aws.bench import handler_records
 from scripts.local_aws.traffic import Traffic
-from tests.integration.rollout import lambda_zip, own_scores, sample_reviews, settle
+from tests.integration.rollout import CLIENT_PAUSE_SECONDS, lambda_zip, own_scores, sample_reviews, settle
 
 # Two planned applies of ~20 emulated seconds each, plus the quick model's training when no test trained it yet.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
@@ -63,7 +63,7 @@ def test_vocabulary_change_gives_every_client_its_models_own_answer(
     with (
         local_stack.restoring() as change,  # outermost: a restore after a failure takes no emulated 20 s
         local_stack.slow_sagemaker(update_seconds=UPDATE_SECONDS),
-        Traffic(local_stack.predict_url, reviews, CLIENTS) as traffic,
+        Traffic(local_stack.predict_url, reviews, CLIENTS, CLIENT_PAUSE_SECONDS) as traffic,
     ):
         before = json.loads(change.variables)  # back to exactly these: the end of the block has nothing to do
         for model, package in ((new_tar, new_zip), (before["model_artifact_path"], before["lambda_zip_path"])):
