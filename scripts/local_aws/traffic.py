@@ -40,8 +40,9 @@ class Traffic:
 
     ``pause`` is what each client waits after an answer before its next request. Back to back (0, the
     benchmark's choice: it measures what clients wait) four clients keep two cores busy with the emulated
-    API, Lambda and endpoint, and slow the very applies a rollout test watches; a pause of a tenth of a second
-    still has a request in flight every ~25 ms across four clients, far shorter than any rollout window.
+    API, Lambda and endpoint, and slow the very applies a rollout test watches. With a pause of a tenth of a
+    second, four clients still send one request every (pause + latency) / 4: a few tens of milliseconds, far
+    shorter than any rollout window.
     """
 
     def __init__(self, url: str, reviews: Sequence[str], clients: int = 4, pause: float = 0.0) -> None:

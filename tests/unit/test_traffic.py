@@ -1,4 +1,4 @@
-"""The rollout tests' clients (scripts/local_aws/traffic.py) against a loopback server that records each request."""
+"""The rollout tests' clients (scripts/local_aws/traffic.py) against a loopback server that answers each request."""
 
 from __future__ import annotations
 
