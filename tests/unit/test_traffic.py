@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from scripts.local_aws.traffic import Traffic
+from tests.browser.fixtures import LoopbackServer
 
 RUN_SECONDS = 0.6
 
@@ -31,15 +31,11 @@ class _Answering(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answering)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = LoopbackServer(_Answering)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/predict"
+        yield f"{server.url}/predict"
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+        server.close()
 
 
 def run(url: str, pause: float) -> Traffic:
