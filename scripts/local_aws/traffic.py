@@ -74,8 +74,10 @@ class Traffic:
 
     def _client(self, number: int) -> None:
         position = number  # clients start at different reviews
+        wait = 0.0  # the first request at once, the pause before each later one
         with requests.Session() as session:
-            while not self._stop.wait(self.pause if position > number else 0):
+            while not self._stop.wait(wait):
+                wait = self.pause
                 review = position % len(self.reviews)
                 position += 1
                 sent = time.monotonic()

@@ -68,8 +68,10 @@ class Clients:
         self._threads = [threading.Thread(target=self._run) for _ in range(count)]
 
     def _run(self) -> None:
+        wait = 0.0  # the first request at once, the pause before each later one
         with requests.Session() as session:
-            while not self._stop.wait(CLIENT_PAUSE_SECONDS if self.mark() else 0):
+            while not self._stop.wait(wait):
+                wait = CLIENT_PAUSE_SECONDS
                 try:
                     response = session.post(
                         self.url, data="a great film", headers={"Content-Type": "text/plain"}, timeout=30
