@@ -4,8 +4,10 @@ The scores of ``make score`` must be the endpoint's, so nothing here imports ``s
 the project's tokeniser: the archive's ``code/`` directory goes first on ``sys.path`` (with any
 ``lambda_src`` or ``serving`` already imported set aside, so the archive's ``code/lambda_src/tokenizer.py``
 and ``code/serving/`` are the ones used), ``inference.py`` is imported as the module ``inference``
-and ``model_fn`` loads the model. The one exception is speed: reviews are vectorised by this checkout's
-compiled tokeniser when it gives the archive's vectors (``tokenizer_choice``).
+and ``model_fn`` loads the model. The exceptions are for speed, each taken only where it gives the archive's
+answers: reviews are vectorised by this checkout's compiled tokeniser when it gives the archive's vectors
+(``tokenizer_choice``), and the vectors go straight to the archive's scoring step, without the JSON round
+trip, when the archive's code is this checkout's (``request_path``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from lambda_src.tokenizer import TooManyWordsError
+from scoring.request_path import DIRECT_MODULES, direct_scorer
 from scoring.tokenizer_choice import choose_vectorize
 
 PROGRAM = "inference.py"
@@ -77,24 +80,33 @@ def _container_imports(code_dir: Path) -> Iterator[None]:
         sys.modules.update(saved)
 
 
-def load_inference(model_dir: Path) -> tuple[ModuleType, ModuleType]:
+def load_inference(model_dir: Path) -> tuple[ModuleType, ModuleType, dict[str, ModuleType]]:
     """``model_dir/code/inference.py`` as the module ``inference`` (dataclasses look their module up while
-    classes are created, so it is registered during the import), and the archive's tokeniser module."""
+    classes are created, so it is registered during the import), the archive's tokeniser module, and those
+    of ``DIRECT_MODULES`` the archive has."""
     with _container_imports(model_dir / "code"):
         spec = importlib.util.spec_from_file_location("inference", model_dir / "code" / PROGRAM)
         module = importlib.util.module_from_spec(spec)
         sys.modules["inference"] = module
         spec.loader.exec_module(module)
         tokenizer = importlib.import_module("lambda_src.tokenizer")
-    return module, tokenizer
+        direct = {}
+        for name in DIRECT_MODULES:
+            try:
+                direct[name] = importlib.import_module(name)
+            except ImportError:  # an archive of another layout: its transform_fn answers
+                continue
+    return module, tokenizer, direct
 
 
 class LoadedModel:
     """The archive's inference functions and the model its ``model_fn`` loaded (once)."""
 
     def __init__(self, model_dir: Path) -> None:
-        self.inference, tokenizer = load_inference(model_dir)
+        self.inference, tokenizer, direct_modules = load_inference(model_dir)
         self.model = self.inference.model_fn(str(model_dir))
+        # The archive's scoring step called directly when its code is this checkout's (request_path.py).
+        self.score_vectors = direct_scorer(model_dir, direct_modules, self.model)
         # The archive's tokeniser, or the compiled one when it gives the same vectors (tokenizer_choice.py).
         self.vectorize = choose_vectorize(self.vocabulary)
         self.max_instances: int = getattr(self.inference, "MAX_INSTANCES", 256)

@@ -3,12 +3,13 @@
 Each worker loads the model once (``start_worker`` runs ``model_fn``), then answers batches the way the
 endpoint answers the Lambda: the review is turned into a sparse vector by the vocabulary ``model_fn``
 loaded (the archive's tokeniser, as the Lambda uses the same tokeniser, or the compiled tokeniser when it
-gives the same vectors: ``tokenizer_choice``), and the vectors go through the
-archive's ``transform_fn`` as one ``application/json`` request of at most
-``MAX_INSTANCES`` reviews, halved while its body is over the size ``inference.py`` accepts
-(``MAX_BODY_BYTES``, InvokeEndpoint's payload limit). A review with no word the model knows is refused,
-as the API refuses it (``no_known_words``), instead of being given the model's bias as a score, and so is
-one of more words than the API allows (``review_too_long``, checked before its n-grams are built).
+gives the same vectors: ``tokenizer_choice``), and batches of at most ``MAX_INSTANCES`` vectors are scored
+by the archive's scoring step, called directly when the archive's code is this checkout's
+(``request_path``), else sent to its ``transform_fn`` as one ``application/json`` request, halved while
+its body is over the size ``inference.py`` accepts (``MAX_BODY_BYTES``, InvokeEndpoint's payload limit).
+A review with no word the model knows is refused, as the API refuses it (``no_known_words``), instead of
+being given the model's bias as a score, and so is one of more words than the API allows
+(``review_too_long``, checked before its n-grams are built).
 
 Nothing one review does stops the others: a review the tokeniser fails on, or a request the archive's
 inference code refuses, becomes that review's reason (a refused request is halved until the reviews it
@@ -26,6 +27,7 @@ from scoring.model_archive import LoadedModel
 from scoring.readers import exception_text
 
 NO_KNOWN_WORDS = "no_known_words: the review has no word the model knows"
+REFUSED = "refused by the model's inference code"
 JSON = "application/json"
 
 Outcome = dict[str, Any] | str  # a prediction (label, score, explanation?) or why there is none
@@ -69,26 +71,34 @@ def _vectorize(loaded: LoadedModel, text: str) -> Any:
         return f"cannot be tokenised: {exception_text(exc)}"
 
 
+class BodyTooLargeError(Exception):
+    """The JSON request of one batch is over the size the archive's ``inference.py`` accepts."""
+
+
 def _invoke(loaded: LoadedModel, batch: list[tuple[int, Any]], explain: bool) -> list[tuple[int, Outcome]]:
-    """One request for ``batch`` (position, vector); halved while its body is over the endpoint's size limit."""
+    """The predictions for ``batch`` (position, vector); a batch refused is halved until the reviews it refuses
+    are found, and the others are scored."""
+    try:
+        predictions = _predictions(loaded, [vector for _, vector in batch], explain)
+        return [(position, prediction) for (position, _), prediction in zip(batch, predictions, strict=True)]
+    except Exception as exc:  # noqa: BLE001 - find the review(s) refused; score the others
+        if len(batch) == 1:
+            too_large = isinstance(exc, BodyTooLargeError)
+            return [(batch[0][0], str(exc) if too_large else f"{REFUSED}: {exception_text(exc)}")]
+        half = len(batch) // 2
+        return _invoke(loaded, batch[:half], explain) + _invoke(loaded, batch[half:], explain)
+
+
+def _predictions(loaded: LoadedModel, vectors: list[Any], explain: bool) -> list[dict[str, Any]]:
+    """The archive's scoring step called directly (``request_path``), or one JSON request to its ``transform_fn``."""
+    if loaded.score_vectors is not None:
+        return loaded.score_vectors(vectors, explain)
     request = {
-        "instances": [vector.to_json() for _, vector in batch],
+        "instances": [vector.to_json() for vector in vectors],
         "vocabulary_version": loaded.vocabulary.version,
         "explain": explain,
     }
     body = json.dumps(request).encode("utf-8")
     if loaded.max_body_bytes is not None and len(body) > loaded.max_body_bytes:
-        if len(batch) == 1:
-            return [
-                (batch[0][0], f"review_too_long: its vector is over the endpoint's {loaded.max_body_bytes:,} bytes")
-            ]
-        half = len(batch) // 2
-        return _invoke(loaded, batch[:half], explain) + _invoke(loaded, batch[half:], explain)
-    try:
-        predictions = json.loads(loaded.invoke(body, JSON, JSON))["predictions"]
-        return [(position, prediction) for (position, _), prediction in zip(batch, predictions, strict=True)]
-    except Exception as exc:  # noqa: BLE001 - find the review(s) refused; score the others
-        if len(batch) == 1:
-            return [(batch[0][0], f"refused by the model's inference code: {exception_text(exc)}")]
-        half = len(batch) // 2
-        return _invoke(loaded, batch[:half], explain) + _invoke(loaded, batch[half:], explain)
+        raise BodyTooLargeError(f"review_too_long: its vector is over the endpoint's {loaded.max_body_bytes:,} bytes")
+    return json.loads(loaded.invoke(body, JSON, JSON))["predictions"]

@@ -1,5 +1,5 @@
-"""`make score` with the real model on real reviews: every score is the model's own, and the accuracy is the
-model's accuracy.
+"""`make score` with the real model on real reviews: every score is the model's own, the accuracy is the
+model's accuracy, and the direct path (scoring/request_path.py) answers exactly as ``transform_fn``.
 
 "The model's own" score is computed here without inference.py or the scoring code: scikit-learn's
 ``CountVectorizer`` over the shared tokeniser (the training path) and the archive's weights.
@@ -19,6 +19,8 @@ import pytest
 
 from lambda_src.tokenizer import Vocabulary
 from scoring.cli import main
+from scoring.model_archive import LoadedModel, extract
+from scoring.scoring import score_texts
 from tests.conftest import TrainedModel, read_metrics
 from training.model import make_vectorizer
 
@@ -58,3 +60,18 @@ def test_every_score_is_the_model_s_own_on_official_test_reviews(
 
     correct = sum((row["label"] == "positive") == row["id"].startswith("pos/") for row in rows)
     assert correct / SAMPLE == pytest.approx(read_metrics(trained_model.model_tar.parent)["accuracy"], abs=0.02)
+
+
+def test_the_direct_path_answers_exactly_as_transform_fn_on_official_test_reviews(
+    trained_model: TrainedModel, imdb_folder: Path, tmp_path: Path
+) -> None:
+    """Every outcome (label, score, explanation, or why there is none) equal, not close: the same floats."""
+    files = sorted((imdb_folder / "test").glob("*/*.txt"))
+    texts = [path.read_text(encoding="utf-8") for path in random.Random(17).sample(files, 600)]
+    texts += ["", "zzzqqq xxyyzz", "! " * 5_001]  # no word, no known word, over the API's word limit
+    direct = LoadedModel(extract(trained_model.model_tar, tmp_path / "direct"))
+    through_json = LoadedModel(extract(trained_model.model_tar, tmp_path / "json"))
+    through_json.score_vectors = None
+    assert direct.score_vectors is not None  # the archive of `make train` is this checkout's code
+    for explain in (False, True):
+        assert score_texts(direct, texts, explain) == score_texts(through_json, texts, explain)
