@@ -19,7 +19,7 @@ from scoring.pipeline import StrictStop, Summary, score_records
 from scoring.readers import FORMATS, InputError, detect_format, progress_total, read_records
 from scoring.writers import ErrorsWriter, JsonLinesWriter, default_errors_path
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "artifacts" / "model.tar.gz"
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "artifacts" / "model.tar.gz"  # what `make train` writes
 
 EXAMPLES = """\
 input formats:

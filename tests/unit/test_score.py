@@ -295,3 +295,12 @@ def test_requests_over_the_endpoint_s_body_limit_are_split_and_a_review_too_big_
     assert [row["score"] for row in rows] == pytest.approx([expected_score(texts[i]) for i in (0, 1, 2, 4)], abs=1e-12)
     (error,) = read_jsonl(tmp_path / "out.errors.jsonl")
     assert error["line"] == 4 and error["reason"].startswith("review_too_long")
+
+
+def test_without_model_the_archive_of_make_train_is_scored() -> None:
+    """``python -m scoring in.jsonl -o out.jsonl`` (the README's examples) reads artifacts/ of this checkout."""
+    from scoring.cli import build_parser
+    from tests.conftest import ROOT
+
+    args = build_parser().parse_args(["in.jsonl", "-o", "out.jsonl"])
+    assert args.model == ROOT / "artifacts" / "model.tar.gz"
