@@ -1,14 +1,14 @@
 """A stack's own copy of the Terraform configuration, so that stacks run Terraform at the same time.
 
-tflocal writes its provider override (the stack's LocalStack endpoint) into the directory it runs in, and
-Terraform reads every ``*_override.tf`` there: two stacks in one directory would point at each other's
+tflocal writes its provider override (the stack's LocalStack endpoint) into the directory Terraform runs in,
+and Terraform reads every ``*_override.tf`` there: two stacks in one directory would point at each other's
 LocalStack. Each stack therefore runs in ``<state>/configuration/terraform``, a copy of terraform/ refreshed
-before every command (so an edit to the configuration is seen, as it was when tflocal ran in terraform/).
+before every command (so an edit to the configuration is seen, as it would be in terraform/).
 The repository's other top-level entries appear beside it as symbolic links, so the configuration's
 relative paths (``../web``, an example's ``../../../build/lambda.zip``) resolve as they do in the repository.
 
-The copy leaves alone what Terraform writes into it (an example's lock file from ``init``, the override
-while a command runs), and removes only the files it copied itself that terraform/ no longer has.
+The copy leaves alone what Terraform and tflocal write into it (an example's lock file from ``init``, the
+override and what it was made from), and removes only the files it copied itself that terraform/ no longer has.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Apply one of terraform/examples/ to a running local stack, unchanged, beside the root's deployment.
 
-The example's directory is used as users copy it (in the stack's copy of terraform/): tflocal adds the same
-temporary provider override as for the root (``Terraform``), and the example's working data, variables and
-state live in a directory of their own under the stack's state directory, so ``down`` removes them with the
-rest. Its ``name`` variable keeps its resources apart from the root's.
+The example's directory is used as users copy it (in the stack's copy of terraform/): tflocal's provider
+override points it at the stack's LocalStack as it does the root (``Terraform``), and the example's working
+data, variables and state live in a directory of their own under the stack's state directory, so ``down``
+removes them with the rest. Its ``name`` variable keeps its resources apart from the root's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def example_layout(layout: Layout, example: str) -> Layout:
 
 
 def terraform(layout: Layout, example: str, output: IO[str] | None = None) -> Terraform:
-    """tflocal for the example, with its own state (the tests also run commands of their own with it)."""
+    """Terraform for the example, with its own state (the tests also run commands of their own with it)."""
     directory = layout.terraform_dir / "examples" / example
     if not directory.is_dir():
         raise SystemExit(f"{directory} not found: the examples are {', '.join(list_examples(layout))}")

@@ -95,7 +95,7 @@ def empty_bucket(local_stack: LocalStack, bucket: str) -> None:
 
 
 def example_terraform(local_stack: LocalStack) -> Terraform:
-    """tflocal in the example's directory with the state the example was applied with."""
+    """Terraform in the example's directory with the state the example was applied with."""
     return examples.terraform(local_stack.layout, EXAMPLE)
 
 
@@ -126,7 +126,7 @@ def test_the_state_bucket_refuses_terraform_destroy(local_stack: LocalStack, sta
         capture=True,
     )
     assert plan.returncode != 0
-    assert "Instance cannot be destroyed" in plan.stdout + plan.stderr  # tflocal passes it on stdout
+    assert "Instance cannot be destroyed" in plan.stdout + plan.stderr
     s3 = local_stack.client("s3")
     assert s3.get_bucket_versioning(Bucket=state_bucket)["Status"] == "Enabled"
     assert s3.get_public_access_block(Bucket=state_bucket)["PublicAccessBlockConfiguration"]["BlockPublicPolicy"]
