@@ -19,6 +19,17 @@ pytestmark = pytest.mark.integration
 
 CLIENTS = 2
 AFTER_APPLY_SECONDS = 2.0
+# The emulation stops the old server 2 s after the new one is in service (its drain), gives gunicorn 10 s to
+# finish in-flight requests, then kills it: retired within this, or not at all.
+RETIRE_SECONDS = 30.0
+
+
+def model_servers_once_retired(local_stack) -> dict[str, int]:
+    """The endpoint's running model servers, once there is one left or RETIRE_SECONDS have passed."""
+    deadline = time.monotonic() + RETIRE_SECONDS
+    while len(servers := local_stack.recorded_pids("endpoint-")) > 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return servers
 
 
 def second_model(model_tar: Path, work: Path) -> tuple[Path, str]:
@@ -74,7 +85,7 @@ def test_model_update_without_downtime(local_stack, tmp_path: Path) -> None:
             for thread in threads:
                 thread.join(timeout=60)
             serving = local_stack.client("sagemaker").describe_endpoint(EndpointName=local_stack.info.endpoint_name)
-            model_servers = local_stack.recorded_pids("endpoint-")
+            model_servers = model_servers_once_retired(local_stack)
 
     everything = [answer for seen in answers for answer in seen]
     failures = [answer for answer in everything if answer[0] != 200]
