@@ -250,5 +250,5 @@ def main(argv: list[str] | None = None) -> int:
 def _archive_of(args: argparse.Namespace) -> Path | None:
     if args.download:
         return args.cache_dir / "aclImdb_v1.tar.gz"
-    path = args.data or Path(os.environ.get("IMDB_DATA", data.DEFAULT_ARCHIVE))
+    path = args.data or data.configured_archive()
     return path if path.is_file() else None

@@ -110,6 +110,11 @@ def _is_labelled_review(name: str) -> bool:
     return len(parts) == 4 and parts[1] in ("train", "test") and parts[2] in ("pos", "neg") and name.endswith(".txt")
 
 
+def configured_archive() -> Path:
+    """The data used when none is given: ``$IMDB_DATA`` (an archive or an extracted folder), else DEFAULT_ARCHIVE."""
+    return Path(os.environ.get("IMDB_DATA", DEFAULT_ARCHIVE))
+
+
 def resolve(data: Path | None, cache_dir: Path = DEFAULT_CACHE, fetch: bool = False) -> Path:
     """The extracted ``aclImdb`` folder for ``--data``/``--download``/the default archive."""
     if fetch:
@@ -117,7 +122,7 @@ def resolve(data: Path | None, cache_dir: Path = DEFAULT_CACHE, fetch: bool = Fa
         if not (target.is_file() and sha256_of(target) in KNOWN_SHA256):
             download(target)
         return extract(target, cache_dir)
-    data = data or Path(os.environ.get("IMDB_DATA", DEFAULT_ARCHIVE))
+    data = data or configured_archive()
     if data.is_dir():
         folder = data / "aclImdb" if (data / "aclImdb").is_dir() else data
         if not (folder / "train" / "pos").is_dir():

@@ -39,8 +39,9 @@ def _launch(local_stack, *args: str) -> subprocess.CompletedProcess:
 
 def test_train_remote_uploads_once_starts_the_job_and_prints_the_model_uri(local_stack) -> None:
     bucket = local_stack.info.bucket_name
-    digest = data.sha256_of(data.DEFAULT_ARCHIVE)
-    key = f"imdb-sentiment/training/input/data/{digest[:16]}/{data.DEFAULT_ARCHIVE.name}"
+    archive = data.configured_archive()  # what training.remote uploads without --data
+    digest = data.sha256_of(archive)
+    key = f"imdb-sentiment/training/input/data/{digest[:16]}/{archive.name}"
 
     first = _launch(local_stack, "--quick")
 

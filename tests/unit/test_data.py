@@ -56,3 +56,14 @@ def test_help_describes_the_options() -> None:
     for option in ("--label-column", "--positive-label", "--test-fraction", "--min-rows-per-class", ".parquet"):
         assert option in text
     assert "python -m training --data reviews.csv --text-column review" in text  # examples, one per line
+
+
+def test_the_configured_archive_is_imdb_data_else_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Training, `make train-remote`'s upload and the tests that check it all read it from one place."""
+    from training.remote import options
+
+    monkeypatch.delenv("IMDB_DATA", raising=False)
+    assert data.configured_archive() == data.DEFAULT_ARCHIVE
+    monkeypatch.setenv("IMDB_DATA", str(tmp_path / "own.tar.gz"))
+    assert data.configured_archive() == tmp_path / "own.tar.gz"
+    assert options.build_parser().parse_args(["--bucket", "b"]).data == tmp_path / "own.tar.gz"

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data",
         type=Path,
-        default=Path(os.environ.get("IMDB_DATA", data.DEFAULT_ARCHIVE)),
+        default=data.configured_archive(),
         help="the data to upload: the IMDB archive (its sha256 is checked) or a .csv, .jsonl or .parquet file",
     )
     parser.add_argument("--test", type=Path, help="a test file in the format of --data (else a stratified split)")
