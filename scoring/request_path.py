@@ -30,9 +30,13 @@ def is_this_checkouts_code(model_dir: Path) -> bool:
     from training.artifacts import code_members  # numpy and this checkout's serving/: only when asked
 
     code_dir = model_dir / "code"
-    shipped = {path.relative_to(model_dir).as_posix() for path in code_dir.rglob("*") if path.is_file()}
+    shipped = {
+        path.relative_to(model_dir).as_posix()
+        for path in code_dir.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
     members = code_members()
-    if shipped - {name for name in shipped if "__pycache__" in name} != set(members):
+    if shipped != set(members):
         return False
     return all((model_dir / name).read_bytes() == content for name, content in members.items())
 

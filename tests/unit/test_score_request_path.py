@@ -1,13 +1,13 @@
 """`make score`'s direct path (scoring/request_path.py) is taken only for an archive of this checkout's code,
 and gives exactly the outcomes of the endpoint's ``transform_fn`` (the JSON round trip it skips).
 
-The tiny hand-made model of test_score.py; tests/integration/test_score_request_path.py compares the two paths
-on real reviews with the full model.
+The tiny hand-made model of test_score.py; tests/integration/test_score_parity.py compares the two paths on
+real reviews with the full model. The JSON path's own size limit is test_score.py's
+``test_requests_over_the_endpoint_s_body_limit_are_split_...`` (its archive's code differs, so it takes that path).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -91,14 +91,3 @@ def test_a_review_the_scoring_step_refuses_is_found_and_the_others_are_scored(tm
     assert [outcomes[i]["score"] for i in (0, 2, 4)] == pytest.approx(
         [expected_score(texts[i]) for i in (0, 2, 4)], abs=1e-12
     )
-
-
-def test_the_json_path_refuses_one_vector_over_the_endpoints_size_limit(tmp_path: Path) -> None:
-    model = loaded(build_model(tmp_path / "tiny"), tmp_path / "unpacked")
-    model.score_vectors = None
-    long = "good bad great awful film"
-    body = {"instances": [model.vectorize(long).to_json()], "vocabulary_version": model.vocabulary.version}
-    model.max_body_bytes = len(json.dumps({**body, "explain": False}).encode()) - 1  # its request alone is over
-    _, outcomes = score_texts(model, ["good", long, "bad"], explain=False)
-    assert outcomes[1] == f"review_too_long: its vector is over the endpoint's {model.max_body_bytes:,} bytes"
-    assert isinstance(outcomes[0], dict) and isinstance(outcomes[2], dict)
