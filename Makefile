@@ -155,7 +155,7 @@ workflow-check: $(WORKFLOW_LINTERS) ## .github/workflows: actionlint, and zizmor
 tf-init: ## terraform init in terraform/ (offline from the /opt/tf-plugins mirror when present)
 	$(TF) -chdir=terraform init -input=false
 
-tf-check: $(CHECKOV) ## Terraform: fmt, validate (root + modules), terraform test (mocked AWS), README tables, checkov
+tf-check: $(CHECKOV) ## Terraform: fmt, terraform test (validates; mocked AWS) of the root, modules and examples, README tables, checkov
 	terraform/tf-check.sh
 
 destroy: ## delete the AWS deployment made with `terraform -chdir=terraform apply`
