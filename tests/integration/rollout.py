@@ -11,9 +11,13 @@ import tarfile
 import time
 from pathlib import Path
 
+import numpy as np
+
+from lambda_src.tokenizer import Vocabulary
 from scripts.local_aws.traffic import Traffic
 from scripts.package_lambda import main as package_main
 from tests.conftest import load_inference
+from training import artifacts
 
 REVIEWS_PER_CLASS = 12
 SEED = 11
@@ -45,6 +49,26 @@ def own_scores(model_tar: Path, reviews: list[str], work: Path) -> tuple[str, li
         response = inference.transform_fn(model, review, "text/plain", "application/json")
         scores.append(json.loads(response.get_data())["predictions"][0]["score"])
     return model.model_version, scores
+
+
+def reordered_model(model_tar: Path, out: Path) -> Path:
+    """The same model with its terms in reverse order (and its weights with them): out/model.tar.gz.
+
+    Another vocabulary version and model version whose every prediction is the original's, in seconds instead
+    of a training: index i names another term than in the original, so a vector built with one vocabulary and
+    scored by the other model would be wrong nearly everywhere, not just near a few new terms.
+    """
+    with tarfile.open(model_tar) as archive:
+        archive.extractall(out / "source", filter="data")
+    source = out / "source"
+    metadata = json.loads((source / "metadata.json").read_text(encoding="utf-8"))
+    original = Vocabulary.load(source / "vocabulary.json")
+    coef = np.load(source / "coef.npy", allow_pickle=False)[::-1]
+    terms = tuple(reversed(original.terms))
+    unversioned = Vocabulary(terms, original.settings)
+    version = artifacts.model_version(unversioned.version, coef, metadata["intercept"])
+    metadata |= {"model_version": version, "vocabulary_version": unversioned.version}
+    return artifacts.write_model(out, Vocabulary(terms, original.settings, version), coef, metadata)
 
 
 def lambda_zip(vocabulary: Path, output: Path, source: Path | None = None) -> Path:
