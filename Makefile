@@ -125,7 +125,7 @@ test-without-stack: $(STAMP) $(MODEL)
 	$(PYTEST_PHASE) "not stack" || $(PYTEST_NONE)
 
 test-thorough: $(STAMP) ## what make test checks once, repeated: the destroy/apply cycle of the stack twice in a row
-	STACK_CYCLES=2 $(PY) -m pytest tests/integration/test_stack_destroy_apply.py $(PYTEST_ARGS)
+	STACK_CYCLES=2 $(PY) -m pytest tests/integration/test_stack_real_time.py -k destroy $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## the fast tests only (no services, no full training)
 	$(PY) -m pytest -m "not integration and not browser" $(PYTEST_ARGS)

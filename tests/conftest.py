@@ -63,9 +63,8 @@ LONGEST_STACK_MODULES = (
     "test_stack_rollout_vocabulary.py",
     "test_stack_model_registry.py",
     "test_stack_promotion.py",
-    "test_stack_destroy_apply.py",
+    "test_stack_real_time.py",
     "test_stack_state_backend.py",
-    "test_stack_rollback_alarms.py",
     "test_stack_rollback.py",
     "test_stack_rollout_code.py",
 )
