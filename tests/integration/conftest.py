@@ -46,6 +46,10 @@ SESSION_VARIABLES = {
     "batch_transform": {},  # the root's Batch Transform model and role (make score --remote)
     "alarm_subscriptions": [{"protocol": "sqs", "endpoint": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{ALARM_QUEUE}"}],
     "endpoint_alarms": {"period_seconds": ALARM_PERIOD_SECONDS, "evaluation_periods": 1, "datapoints_to_alarm": 1},
+    # No lifecycle rule on the model bucket: the aws provider waits about a minute after creating one (the last
+    # resource of a deploy to finish) and reads it again 5 s apart until two reads agree, at every plan and
+    # apply. The fresh-account test applies the root with its defaults, rule included.
+    "model_version_retention_days": None,
 }
 TRANSITIONAL = ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
 SETTLE_SECONDS = 180  # an emulated update or rollback in flight when a test ends (the slowest take ~30 s)
@@ -299,8 +303,9 @@ def local_stack(stack_artifacts: Path, tmp_path_factory: pytest.TempPathFactory)
     Deployed with SESSION_VARIABLES and the origin of a page server started first (its files are written by
     the page test, once the predict URL is known), so that no test re-applies the root for those:
     batch_transform is on (the transform model and role are part of what every plan must leave unchanged),
-    an SQS queue is subscribed to the alarm topic, the endpoint's alarms evaluate every 10 s, and the page's
-    origin is one of the API's CORS origins.
+    an SQS queue is subscribed to the alarm topic, the endpoint's alarms evaluate every 10 s, the page's
+    origin is one of the API's CORS origins, and the model bucket has no lifecycle rule (the provider's waits
+    for it would add a minute to the deploy and seconds to every plan).
     """
     site = tmp_path_factory.mktemp("stack-page")
     page: LoopbackServer = static_server(site)
