@@ -10,7 +10,6 @@ import pytest
 import requests
 
 from scripts.local_aws import localstack, stack
-from tests.integration.old_state import plan_old_state
 
 pytestmark = pytest.mark.integration
 
@@ -61,28 +60,3 @@ def test_invocation_logs_reach_cloudwatch(local_stack) -> None:
         time.sleep(0.5)
     assert any(m.startswith("REPORT RequestId") for m in messages)
     assert any(re.search(r'"status":\s*200', m) for m in messages), messages[-5:]
-
-
-# model_store's resources at their addresses before modules/private_bucket (terraform/modules/model_store/moved.tf).
-PRE_SUBMODULE_BUCKET = ("module.model_store.module.bucket", "module.model_store")
-
-
-def test_buckets_deployed_before_private_bucket_are_moved_not_replaced(local_stack) -> None:
-    """A state from before the private_bucket submodule plans as moves only: nothing destroyed or recreated.
-
-    The session's state, copied, with model_store's bucket resources put back at their old addresses (what a
-    deployment made before the submodule holds); the copy is planned, the session's state is left alone.
-    """
-    moved = []
-
-    def back_before_the_submodule(state: dict) -> None:
-        for resource in state["resources"]:
-            if resource.get("module") == PRE_SUBMODULE_BUCKET[0] and resource["mode"] == "managed":
-                resource["module"] = PRE_SUBMODULE_BUCKET[1]
-                moved.append(f"{resource['type']}.{resource['name']}")
-        assert len(moved) >= 7, f"model_store's bucket resources not found in the state: {moved}"
-
-    plan = plan_old_state(local_stack.layout, "pre-private-bucket", back_before_the_submodule)
-    for address in moved:
-        old, new = f"{PRE_SUBMODULE_BUCKET[1]}.{address}", f"{PRE_SUBMODULE_BUCKET[0]}.{address}"
-        assert re.search(rf"# {re.escape(old)}(\[0\])? has moved to {re.escape(new)}", plan), plan[-3000:]

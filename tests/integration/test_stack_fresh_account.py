@@ -12,7 +12,9 @@ it, in this order (the account's role is set only at the end):
    refused with AWS's two messages: the emulation bites;
 4. with ``create_api_gateway_cloudwatch_role`` the stack registers its own role and its stage then logs;
 5. a state from before logging became conditional (the access log group at its old, uncounted address)
-   plans a move only, as long as logging stays on (terraform/modules/rest_api/moved.tf).
+   plans a move only, as long as logging stays on (terraform/modules/rest_api/moved.tf);
+6. so does a state from before the model bucket became modules/private_bucket: all seven of its resources,
+   the lifecycle rule among them, which only this stack has (the shared stacks go without it).
 
 The real-time example needs Application Auto Scaling and the web-site example CloudFront, neither in free
 LocalStack: their plan tests (terraform/examples/*/tests) check the same fresh-account defaults instead.
@@ -32,7 +34,7 @@ import requests
 
 from scripts.local_aws.stack import TerraformError, local_invoke_url
 from tests.integration.conftest import REGION, LocalStack, deployed_stack
-from tests.integration.old_state import plan_old_state
+from tests.integration.old_state import assert_bucket_before_private_bucket_plans_moves_only, plan_old_state
 
 # Its own LocalStack, the root and two examples applied, then four more applies: longer than the 600 s default.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
@@ -129,6 +131,9 @@ def test_a_fresh_account_applies_every_deployable_configuration_and_refuses_the_
 
     # 5. The access log group of a deployment made before it was counted moves, nothing is replaced.
     assert_old_state_plans_a_move_only(stack)
+
+    # 6. The model bucket of a deployment made before modules/private_bucket moves, nothing is replaced.
+    assert_bucket_before_private_bucket_plans_moves_only(stack.layout)
 
 
 def assert_old_state_plans_a_move_only(stack: LocalStack) -> None:
