@@ -101,9 +101,15 @@ def example_terraform(local_stack: LocalStack) -> Terraform:
 
 @pytest.fixture(scope="module")
 def state_bucket(local_stack: LocalStack) -> Iterator[str]:
-    """The example applied unchanged beside the session stack, once for this module's tests (neither changes
-    the bucket's settings; each uses its own state key or none); removed after, its deletion guard taken off."""
-    outputs = local_stack.apply_example(EXAMPLE, region=REGION, name="imdb-ci-tfstate-")
+    """The example applied beside the session stack, once for this module's tests (neither changes the bucket's
+    settings; each uses its own state key or none); removed after, its deletion guard taken off.
+
+    Without its lifecycle rule for old state versions, which nothing here reads: the aws provider waits about a
+    minute after creating one. The fresh-account test creates the same module's rule (modules/private_bucket).
+    """
+    outputs = local_stack.apply_example(
+        EXAMPLE, region=REGION, name="imdb-ci-tfstate-", noncurrent_version_expiration_days=None
+    )
     try:
         yield outputs["bucket"]
     finally:
