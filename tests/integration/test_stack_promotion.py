@@ -45,8 +45,8 @@ MAKE_FAILED = 2  # make's own status when a recipe fails; its last line names th
 def reordered_artifacts(local_stack, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The stack's full model with its terms reversed: another model version and vocabulary, exactly as accurate.
 
-    (It was a 150,000-term training, a minute and a half of both cores' time in `make test`, for the same
-    purpose: a pair that differs from the deployed one and that the gate does not find worse.)
+    A second training (a wider vocabulary, say) would give such a pair too, for a minute and a half of both
+    cores' time in `make test`.
     """
     out = tmp_path_factory.mktemp("reordered-model")
     reordered_model(local_stack.model_tar, out)

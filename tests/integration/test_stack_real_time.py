@@ -47,6 +47,7 @@ VARIABLES = {
     "endpoint_type": "real-time",
     "real_time": {"initial_instance_count": 1, "autoscaling": False},
 }
+TEXT = {"Content-Type": "text/plain"}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def rollback_alarms(stack: LocalStack) -> set[str]:
 
 
 def predicts(stack: LocalStack) -> bool:
-    response = requests.post(stack.predict_url, data="a fine film", headers={"Content-Type": "text/plain"}, timeout=30)
+    response = requests.post(stack.predict_url, data="a fine film", headers=TEXT, timeout=30)
     return response.status_code == 200
 
 
@@ -115,7 +116,6 @@ def test_destroy_then_apply(real_time_stack: LocalStack) -> None:
         stack.destroy()
         assert_nothing_left(stack)
         stack.apply()
-        text = {"data": "a moving, beautifully acted film", "headers": {"Content-Type": "text/plain"}}
-        response = requests.post(stack.predict_url, **text, timeout=30)
+        response = requests.post(stack.predict_url, data="a moving, beautifully acted film", headers=TEXT, timeout=30)
         assert response.status_code == 200, f"cycle {cycle + 1}: {response.text}"
         assert response.json()["model_version"] == stack.metrics["model_version"]
