@@ -22,21 +22,17 @@ step() {
     echo "   ok: $name ($((SECONDS - start)) s)"
 }
 
-init_and_check() {
-    local dir="$1"
+init_and() {
+    local check="$1" dir="$2"
     terraform -chdir="$dir" init -backend=false -no-color >/dev/null
-    if [ -d "$dir/tests" ]; then
-        terraform -chdir="$dir" test -no-color
-    else
-        terraform -chdir="$dir" validate -no-color
-    fi
+    terraform -chdir="$dir" "$check" -no-color
 }
 
 step "terraform fmt -check -recursive" terraform -chdir="$here" fmt -check -recursive -diff
 for dir in "$here" "$here"/modules/*/ "$here"/examples/*/; do
     dir="${dir%/}"
-    if [ -d "$dir/tests" ]; then what="test"; else what="validate"; fi
-    step "terraform $what ${dir#"$repo"/}" init_and_check "$dir"
+    if [ -d "$dir/tests" ]; then check="test"; else check="validate"; fi
+    step "terraform $check ${dir#"$repo"/}" init_and "$check" "$dir"
 done
 step "README inputs/outputs tables" python3 "$here/tf_docs.py" --check
 if [ ! -x "$checkov" ]; then
