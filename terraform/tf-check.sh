@@ -12,6 +12,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 TF_CLI_CONFIG_FILE="$("$here/tf-cli-config.sh" "$repo/.cache/terraform/cli.tfrc")"
 export TF_CLI_CONFIG_FILE TF_IN_AUTOMATION=1 TF_INPUT=0
+# Go's garbage collector at 400 instead of 100 for Terraform and the providers it starts: loading the aws
+# provider's schema allocates heavily, and collecting about a quarter as often saves 10 to 17 % of a
+# command's CPU here (scripts/local_aws/terraform.py does the same for the local stacks).
+export GOGC="${GOGC:-400}"
 checkov="${CHECKOV:-$repo/.venv-tools/bin/checkov}"
 
 step() {

@@ -37,6 +37,11 @@ TFLOCAL_TIMEOUT_SECONDS = 120.0
 COMMAND_TIMEOUT_SECONDS = float(os.environ.get("LOCAL_AWS_TERRAFORM_TIMEOUT", "900"))
 # After an interrupt Terraform finishes the operations in flight and saves the state; then it is killed.
 INTERRUPT_GRACE_SECONDS = 60.0
+# Go's garbage collector target for Terraform and the aws provider it starts (unless the caller sets GOGC):
+# most of a command's CPU is loading and decoding the provider's schema, which allocates heavily; at 400
+# instead of Go's 100 the collector runs about a quarter as often: 10 to 17 % less CPU a command measured here
+# (a validate of an example, a module's terraform test; alternated) for some tens of MB more per process.
+GO_GC_PERCENT = "400"
 
 
 class TerraformError(RuntimeError):
@@ -67,6 +72,7 @@ class Terraform:
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "DISABLE_DEPRECATION_NOTICE": "1",
+            "GOGC": os.environ.get("GOGC", GO_GC_PERCENT),
             "PATH": f"{layout.localstack_venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         }
         env.pop("AWS_PROFILE", None)

@@ -148,3 +148,12 @@ def test_an_interrupt_of_the_caller_stops_the_command(layout: Layout, monkeypatc
         terraform.Terraform(layout).run("apply", timeout=60)
     assert (copy_of(layout) / "interrupted").exists()
     assert wait_gone(child_of(layout))
+
+
+def test_terraform_and_its_providers_collect_garbage_less_often_unless_the_caller_chose(
+    layout: Layout, monkeypatch
+) -> None:
+    monkeypatch.delenv("GOGC", raising=False)
+    assert terraform.Terraform(layout).environment()["GOGC"] == terraform.GO_GC_PERCENT == "400"
+    monkeypatch.setenv("GOGC", "150")
+    assert terraform.Terraform(layout).environment()["GOGC"] == "150"
