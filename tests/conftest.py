@@ -60,13 +60,12 @@ ALLOWED_ORIGIN = "https://app.example.com"
 # alternate, so that one worker may run only stacks of their own and never deploy the session's stack.
 LONGEST_STACK_MODULES = (
     "test_stack_fresh_account.py",
-    "test_stack_rollout_vocabulary.py",
-    "test_stack_model_registry.py",
     "test_stack_promotion.py",
+    "test_stack_model_registry.py",
     "test_stack_real_time.py",
-    "test_stack_state_backend.py",
     "test_stack_rollback.py",
     "test_stack_rollout_code.py",
+    "test_stack_state_backend.py",
 )
 
 

@@ -2,16 +2,15 @@
 
 A quick model is registered in the stack's model package group (its archive under the model bucket's
 registry/ prefix, as the root's endpoint role reads it). While the package is pending, an apply with it fails
-naming its status and the endpoint keeps serving; once approved, the apply deploys it, the endpoint's model is
-created from the package, and the API answers with that model. `make up`'s choice (the newest Approved
-package, with a Lambda zip holding the package's own vocabulary) is checked against the same registry. The
-stack's variables are applied again after, and the package deleted, however the test ends.
+naming its status and the endpoint keeps serving; once approved, it keeps its metadata and is what `make up`
+would choose (the newest Approved package, with a Lambda zip holding the package's own vocabulary).
+test_stack_promotion.py deploys such a choice with `make up` under traffic. The stack's variables are applied
+again after, and the package deleted, however the test ends.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from lambda_src.tokenizer import Vocabulary
 from scripts.local_aws import registry, stack
 from tests.integration.rollout import lambda_zip
 
-# Three applies (the refused one, `make up` with the package, the restore; the refused one waits out the aws
-# provider's two minutes of CreateModel retries) plus the quick model's training if no test trained it.
+# Two applies (the refused one, which waits out the aws provider's two minutes of CreateModel retries, and the
+# restore) plus the quick model's training if no test trained it.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 GROUP = "imdb-sentiment-models"  # the root's lower("<name>-models") for the default name
@@ -63,7 +62,9 @@ def predict(local_stack) -> dict:
     return response.json()
 
 
-def test_only_an_approved_package_deploys(local_stack, quick_artifacts: Path, tmp_path: Path) -> None:
+def test_a_pending_package_is_refused_and_an_approved_one_is_what_make_up_chooses(
+    local_stack, quick_artifacts: Path, tmp_path: Path
+) -> None:
     sagemaker = local_stack.client("sagemaker")
     quick_version = Vocabulary.load(quick_artifacts / "vocabulary.json").model_version
     served_before = predict(local_stack)["model_version"]
@@ -82,7 +83,7 @@ def test_only_an_approved_package_deploys(local_stack, quick_artifacts: Path, tm
             sagemaker.delete_model_package_group(ModelPackageGroupName=GROUP)
         assert registry.latest_approved(local_stack.layout, GROUP) is None  # `make up` keeps the artifact
 
-        with local_stack.restoring() as change:
+        with local_stack.restoring():
             log_size = local_stack.terraform_log.stat().st_size
             with pytest.raises(stack.TerraformError):
                 local_stack.apply(model_package_arn=arn, lambda_zip_path=quick_zip, batch_transform=None)
@@ -105,30 +106,7 @@ def test_only_an_approved_package_deploys(local_stack, quick_artifacts: Path, tm
             chosen = registry.latest_approved(local_stack.layout, GROUP)
             assert chosen is not None and chosen.arn == arn
             with zipfile.ZipFile(registry.lambda_zip_for(local_stack.layout, chosen)) as built:
-                vocabulary = built.read("lambda_src/vocabulary.json")
-            assert vocabulary == (quick_artifacts / "vocabulary.json").read_bytes()
-
-            # `make up` again, as a user would (the session's own variables, less batch_transform, which runs
-            # artifacts only): it deploys the package, with the package's vocabulary in the Lambda.
-            variables = {**json.loads(change.variables), "batch_transform": None}
-            local_stack.unsettled = True
-            with local_stack.terraform_log.open("a") as log:
-                local_stack.info = stack.up(
-                    local_stack.layout, local_stack.model_tar, local_stack.lambda_zip, variables, log, lambda _: None
-                )
-            local_stack.unsettled = False
-            deployed = json.loads(local_stack.layout.tfvars.read_text())
-            assert deployed["model_package_arn"] == arn
-            with zipfile.ZipFile(deployed["lambda_zip_path"]) as built:
-                assert built.read("lambda_src/vocabulary.json") == vocabulary
-            endpoint = sagemaker.describe_endpoint(EndpointName=local_stack.info.endpoint_name)
-            config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
-            model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
-            assert model["PrimaryContainer"]["ModelPackageName"] == arn
-            assert "ModelDataUrl" not in model["PrimaryContainer"]  # described as created, as SageMaker does
-            local_stack.wait_endpoint_settled()
-            assert predict(local_stack)["model_version"] == quick_version
-            assert not local_stack.plan_has_changes()  # the package's model reads back as Terraform wrote it
+                assert built.read("lambda_src/vocabulary.json") == (quick_artifacts / "vocabulary.json").read_bytes()
     finally:
         sagemaker.delete_model_package(ModelPackageName=arn)
     assert sagemaker.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"] == []

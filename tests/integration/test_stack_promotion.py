@@ -1,15 +1,24 @@
-"""Issue 21 end to end on the local stack: the gate keeps a worse model off the endpoint and lets a good one roll out.
+"""Issue 21 end to end on the local stack: the gate keeps a worse model off the endpoint, and a good one rolls out
+the way `make up` deploys it, with another vocabulary, under continuous traffic, and back.
 
 `make promote` registers the stack's full model as the group's first package (approved on the accuracy floor);
 a `--quick` model is then Rejected against it, and what `make up` would deploy stays the full model, which the
 API keeps answering with. The full model with its terms in reverse order (another vocabulary and model version,
-every prediction the same: the gate finds it not worse, and an index means another word in each) is Approved
-and rolled out the way `make up` does it (the newest Approved package, a Lambda zip holding that package's
-vocabulary) while 4 clients send reviews, and rolled back to the session's deployment the same way:
-every answer must be a 200 carrying the answering model's own score. The emulated SageMaker takes
-``UPDATE_SECONDS`` for each endpoint update, so the Lambda and the endpoint really disagree on the vocabulary
-for a while in both directions. The session's variables are applied again, the packages deleted and the
-archives the gate uploaded removed, however the test ends.
+every prediction the same: the gate finds it not worse, and an index means another word in each) is Approved.
+A rollout of it as an artifact plans exactly the resources a model and vocabulary change may touch. Then, while
+4 clients send reviews, `make up` deploys the newest Approved package (with a Lambda zip holding that
+package's vocabulary) and the session's artifact is applied again. The emulated SageMaker takes
+``UPDATE_SECONDS`` for each endpoint update (the old model serving meanwhile, as on AWS), and Terraform updates
+the Lambda only after it, so for a while the endpoint and the Lambda disagree on the vocabulary in both
+directions: forward the new endpoint meets the old Lambda, back the restored endpoint meets the new Lambda.
+Every answer must be a 200 whose score is the answering model's own score for that review (computed here with
+that model's own inference.py), and requests must have been answered through the text fallback both ways.
+
+The endpoint's model servers run the scikit-learn image's own serving library (sagemaker-containers in
+.venv-serving), which answers any exception of the model's code with a generic 500: the Lambda sees the
+endpoint's 409 ``vocabulary_mismatch`` (and falls back to raw text) only because ``transform_fn`` returns it.
+The session's variables are applied again, the packages deleted and the archives the gate uploaded removed,
+however the test ends.
 """
 
 from __future__ import annotations
@@ -19,26 +28,50 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 import requests
 
 from lambda_src.tokenizer import Vocabulary
-from scripts.local_aws import registry
+from scripts.local_aws import registry, stack
+from scripts.local_aws.bench import handler_records
 from scripts.local_aws.traffic import Traffic
-from tests.integration.rollout import CLIENT_PAUSE_SECONDS, own_scores, reordered_model, sample_reviews, settle
+from tests.integration.rollout import (
+    CLIENT_PAUSE_SECONDS,
+    lambda_zip,
+    own_scores,
+    reordered_model,
+    sample_reviews,
+    settle,
+)
 
-# Three gate runs over the 25,000 test reviews, a quick model's training if no other test made it, and two
-# applies of 20 emulated seconds or more each.
+# Three gate runs over the 25,000 test reviews, a quick model's training if no other test made it, a plan, and
+# two applies of 20 emulated seconds or more each.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1500)]
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 4
-UPDATE_SECONDS = 20
+UPDATE_SECONDS = 20  # the endpoint update's emulated duration: the window is real, not a race
 PROMOTE_TIMEOUT_SECONDS = 600
 REQUEST_TIMEOUT_SECONDS = 30
+LOGS_TIMEOUT_SECONDS = 30  # LocalStack stores Lambda logs asynchronously
 MAKE_FAILED = 2  # make's own status when a recipe fails; its last line names the recipe's (the gate's 3)
+
+# All that a rollout of another model and vocabulary as an artifact may change: the artifact and the models made
+# from it (the endpoint's and Batch Transform's), the endpoint configuration, the endpoint's configuration name,
+# and the Lambda (its zip carries the vocabulary) with its alias. An alarm, a role policy or anything else
+# updated on the way would be noise at best, and at worst the alarms the deployment guardrails watch.
+ROLLOUT_CHANGES = {
+    "module.model_store.aws_s3_object.model[0]": ("create", "delete"),
+    "module.endpoint.aws_sagemaker_model.this": ("create", "delete"),
+    "module.endpoint.aws_sagemaker_endpoint_configuration.this[0]": ("create", "delete"),
+    "module.endpoint.aws_sagemaker_endpoint.this": ("update",),
+    "module.batch_transform[0].aws_sagemaker_model.this": ("create", "delete"),
+    "module.inference_lambda.aws_lambda_function.this": ("update",),
+    "module.inference_lambda.aws_lambda_alias.this": ("update",),
+}
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +120,41 @@ def registry_objects(local_stack) -> set[str]:
     return {item["Key"] for page in pages for item in page.get("Contents", [])}
 
 
+def make_up(local_stack, variables: dict) -> None:
+    """`make up` again, as a user runs it: ``stack.up`` picks the group's newest Approved package itself."""
+    local_stack.unsettled = True
+    with local_stack.terraform_log.open("a") as log:
+        local_stack.info = stack.up(
+            local_stack.layout, local_stack.model_tar, local_stack.lambda_zip, variables, log, lambda _: None
+        )
+    local_stack.unsettled = False
+
+
+def assert_deployed_from_package(local_stack, arn: str, vocabulary: bytes) -> None:
+    """The stack runs the package's model (described as created, as SageMaker does) and its vocabulary's Lambda."""
+    deployed = json.loads(local_stack.layout.tfvars.read_text())
+    assert deployed["model_package_arn"] == arn
+    with zipfile.ZipFile(deployed["lambda_zip_path"]) as built:
+        assert built.read("lambda_src/vocabulary.json") == vocabulary
+    sagemaker = local_stack.client("sagemaker")
+    endpoint = sagemaker.describe_endpoint(EndpointName=local_stack.info.endpoint_name)
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
+    assert model["PrimaryContainer"]["ModelPackageName"] == arn
+    assert "ModelDataUrl" not in model["PrimaryContainer"]
+
+
+def fallback_models(local_stack, since: float, wanted: set[str]) -> set[str]:
+    """Model versions that answered through the Lambda's text fallback since ``since`` (logs arrive late)."""
+    deadline = time.monotonic() + LOGS_TIMEOUT_SECONDS
+    while True:
+        records = handler_records(local_stack.info, since)
+        found = {record.get("model_version") for record in records if record.get("text_fallback")}
+        if found == wanted or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
 def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_request(
     local_stack, quick_artifacts: Path, reordered_artifacts: Path, imdb_folder: Path, tmp_path: Path
 ) -> None:
@@ -96,6 +164,8 @@ def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_req
     assert served_version(local_stack) == full_version != reordered_version
     assert registry.latest_approved(local_stack.layout, group) is None, "the group must start empty"
     objects_before = registry_objects(local_stack)
+    started_at = time.time()
+    applies = []
     try:
         first = promote(local_stack, local_stack.model_tar, group)
         assert first.returncode == 0, first.stderr
@@ -113,25 +183,40 @@ def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_req
         assert good.returncode == 0, good.stderr
         chosen = registry.latest_approved(local_stack.layout, group)
         assert chosen is not None and chosen.version > champion.version
+        vocabulary = (reordered_artifacts / "vocabulary.json").read_bytes()
+        with zipfile.ZipFile(registry.lambda_zip_for(local_stack.layout, chosen)) as built:
+            assert built.read("lambda_src/vocabulary.json") == vocabulary  # the zip `make up` deploys with it
+
+        # The same model and vocabulary as an artifact: its saved plan changes exactly the rollout's resources.
+        planned = local_stack.plan(
+            model_artifact_path=str(local_stack.keep(reordered_artifacts / "model.tar.gz")),
+            lambda_zip_path=str(local_stack.keep(lambda_zip(reordered_artifacts / "vocabulary.json", tmp_path / "z"))),
+        )
+        assert planned == ROLLOUT_CHANGES, f"the rollout changes more or less than its own resources: {planned}"
 
         reviews = sample_reviews(imdb_folder)
         expected = dict(
             [own_scores(local_stack.model_tar, reviews, tmp_path / "full"),
              own_scores(reordered_artifacts / "model.tar.gz", reviews, tmp_path / "reordered")]
         )  # fmt: skip
-        lambda_zip = local_stack.keep(registry.lambda_zip_for(local_stack.layout, chosen))
         with (
-            local_stack.restoring() as change,
+            local_stack.restoring() as change,  # outermost: a restore after a failure takes no emulated 20 s
             local_stack.slow_sagemaker(update_seconds=UPDATE_SECONDS),
             Traffic(local_stack.predict_url, reviews, CLIENTS, CLIENT_PAUSE_SECONDS) as traffic,
         ):
-            # The session deploys Batch Transform, which runs artifacts only: a package's apply turns it off.
-            local_stack.apply(model_package_arn=chosen.arn, lambda_zip_path=str(lambda_zip), batch_transform=None)
+            # The session deploys Batch Transform, which runs artifacts only: `make up` with a package goes without.
+            began = time.monotonic()
+            make_up(local_stack, {**json.loads(change.variables), "batch_transform": None})
             applied = time.monotonic()
+            applies.append(applied - began)
             settle(traffic)
             served = {(answer.body or {}).get("model_version") for answer in traffic.since(applied)}
             assert served == {reordered_version}
+            assert_deployed_from_package(local_stack, chosen.arn, vocabulary)
+            assert not local_stack.plan_has_changes()  # the package's model reads back as Terraform wrote it
+            began = time.monotonic()
             change.restore()  # back to the session's artifact, under the same traffic
+            applies.append(time.monotonic() - began)
             settle(traffic)
     finally:
         registry.delete_packages(local_stack.layout, group)
@@ -146,7 +231,18 @@ def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_req
         (answer.review, answer.body["model_version"], answer.body["score"])
         for answer in answers
         if answer.body["score"] != pytest.approx(expected[answer.body["model_version"]][answer.review], abs=1e-9)
+        or answer.body["label"] != ("positive" if answer.body["score"] >= 0.5 else "negative")
     ]
     assert not wrong, f"{len(wrong)} answers are not their model's own: {wrong[:5]}"
     assert {answer.body["model_version"] for answer in answers} == {full_version, reordered_version}
+    assert all(seconds >= UPDATE_SECONDS for seconds in applies), applies
     assert served_version(local_stack) == full_version
+
+    # The window was real: requests were answered through the raw-text fallback in both directions.
+    both = {full_version, reordered_version}
+    assert fallback_models(local_stack, started_at, both) == both
+    assert len(answers) > CLIENTS * 20, len(answers)
+    per_client = {client: sum(answer.client == client for answer in answers) for client in range(CLIENTS)}
+    assert all(count > 5 for count in per_client.values()), f"not every client kept sending: {per_client}"
+    logs = list((local_stack.layout.state / "sagemaker").glob("*/*/server.log"))
+    assert logs and all("through sagemaker-containers 2.8.6.post2" in log.read_text() for log in logs), logs
