@@ -8,6 +8,8 @@ it, in this order (the account's role is set only at the end):
 
 1. the root applies with its defaults (as ``make up`` passes them), serves a review, and plans no change;
 2. the existing-model and serverless examples apply with the inputs their READMEs name, and serve;
+   existing-model, the one deployment the root never makes, is also used and destroyed as a user would
+   (tests/integration/existing_model.py) while the root keeps answering;
 3. the configuration the root had before (logging on without a registered role, 50 reserved executions) is
    refused with AWS's two messages: the emulation bites;
 4. with ``create_api_gateway_cloudwatch_role`` the stack registers its own role and its stage then logs;
@@ -33,10 +35,12 @@ import pytest
 import requests
 
 from scripts.local_aws.stack import TerraformError, local_invoke_url
+from tests.integration import existing_model
 from tests.integration.conftest import REGION, LocalStack, deployed_stack
 from tests.integration.old_state import assert_bucket_before_private_bucket_plans_moves_only, plan_old_state
 
-# Its own LocalStack, the root and two examples applied, then four more applies: longer than the 600 s default.
+# Its own LocalStack, the root and two examples applied (one destroyed), then four more applies: longer than the
+# 600 s default.
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 
 NO_ROLE = "CloudWatch Logs role ARN must be set in account settings to enable logging"
@@ -95,10 +99,13 @@ def test_a_fresh_account_applies_every_deployable_configuration_and_refuses_the_
     assert_serves(stack.predict_url)
     assert not stack.plan_has_changes(), "a second plan on the fresh account wants changes"
 
-    # 2. The examples LocalStack can run, with the inputs their READMEs name (their default names).
+    # 2. The examples LocalStack can run, with the inputs their READMEs name (their default names); existing-model
+    # after an earlier destroy of it left the endpoint's log group behind, used, and destroyed beside the root.
     model_uri = stack.client("sagemaker").describe_model(ModelName=stack.info.model_name)["PrimaryContainer"][
         "ModelDataUrl"
     ]
+    existing_model.assert_bucket_needs_no_grant(stack)
+    existing_model.leave_a_recreated_log_group(stack, EXAMPLE_NAMES["existing-model"])
     for example, variables in {
         "existing-model": {"model_s3_uri": model_uri, "lambda_zip_path": str(stack.lambda_zip)},
         "serverless": {"model_artifact_path": str(stack.model_tar), "lambda_zip_path": str(stack.lambda_zip)},
@@ -107,7 +114,13 @@ def test_a_fresh_account_applies_every_deployable_configuration_and_refuses_the_
         assert outputs["stage_logging_enabled"] is False
         api_id = outputs["predict_url"].removeprefix("https://").partition(".")[0]
         assert_fresh_deployment(stack, api_id, f"{EXAMPLE_NAMES[example]}-predict")
-        assert_serves(local_invoke_url(stack.layout, outputs["predict_url"]))
+        predict_url = local_invoke_url(stack.layout, outputs["predict_url"])
+        assert_serves(predict_url)
+        if example == "existing-model":
+            name = EXAMPLE_NAMES[example]
+            existing_model.assert_serves_the_root_model(stack, name, outputs, model_uri, predict_url)
+            stack.destroy_example(example)
+            existing_model.assert_destroyed_beside_the_root(stack, name, outputs["model_name"])
 
     # 3. The old configuration, one fact at a time (the stage waits for the function, so a refused reservation
     # would hide the refused logging): stage logging without a role in the account, then 50 reserved executions.
