@@ -58,9 +58,10 @@ def assert_bucket_needs_no_grant(stack: LocalStack) -> None:
 
 def assert_serves_the_root_model(
     stack: LocalStack, name: str, outputs: dict[str, Any], model_uri: str, predict_url: str
-) -> None:
+) -> dict[str, Any]:
     """Its own model (from the root's object, read by a role that may read only that), log group and API,
-    answering each review exactly as the root does, and a JSON error for invalid JSON."""
+    answering each review exactly as the root does, and a JSON error for invalid JSON; the root's answer to the
+    positive review."""
     assert predict_url != stack.predict_url and outputs["model_name"] != stack.info.model_name
     model = stack.client("sagemaker").describe_model(ModelName=outputs["model_name"])
     assert model["PrimaryContainer"]["ModelDataUrl"] == model_uri
@@ -69,6 +70,7 @@ def assert_serves_the_root_model(
     adopted = stack.client("logs").describe_log_groups(logGroupNamePrefix=log_group(name))["logGroups"]
     assert [(group["logGroupName"], group.get("retentionInDays")) for group in adopted] == [(log_group(name), 30)]
 
+    root_answers = {}
     for label, text in REVIEWS.items():
         root = predict(stack.predict_url, json.dumps({"review": text}))
         answer = predict(predict_url, json.dumps({"review": text}))
@@ -76,11 +78,13 @@ def assert_serves_the_root_model(
         assert answer.json()["label"] == label
         assert answer.json()["score"] == pytest.approx(root.json()["score"], abs=1e-12)
         assert answer.json()["model_version"] == root.json()["model_version"]
+        root_answers[label] = root.json()
 
     bad = predict(predict_url, b"{bad")
     assert bad.status_code == 400, bad.text
     assert bad.headers["Content-Type"].startswith("application/json")
     assert bad.json()["error"] == "invalid_json" and bad.json()["message"]
+    return root_answers["positive"]
 
 
 def assert_role_reads_only_the_model(stack: LocalStack, role_arn: str, model_uri: str) -> None:
@@ -101,9 +105,9 @@ def _list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-def assert_destroyed_beside_the_root(stack: LocalStack, name: str, model_name: str) -> None:
+def assert_destroyed_beside_the_root(stack: LocalStack, name: str, model_name: str, root_answer: dict) -> None:
     """After the example's ``terraform destroy``: its endpoint, servers, function, API and model are gone (the log
-    group SageMaker may recreate aside), and the root's are there and answer."""
+    group SageMaker may recreate aside), and the root's are there and answer as before (``root_answer``)."""
     stack.wait_endpoint_gone(name)
     assert stack.recorded_pids(f"endpoint-{name}-") == {}, "a model server outlived the example's endpoint"
     functions = {f["FunctionName"] for f in stack.client("lambda").list_functions()["Functions"]}
@@ -115,4 +119,4 @@ def assert_destroyed_beside_the_root(stack: LocalStack, name: str, model_name: s
     models = [m["ModelName"] for m in stack.client("sagemaker").list_models()["Models"]]
     assert model_name not in models and stack.info.model_name in models
     after = predict(stack.predict_url, json.dumps({"review": REVIEWS["positive"]}))
-    assert after.status_code == 200 and after.json()["label"] == "positive"
+    assert after.status_code == 200 and after.json() == root_answer

@@ -118,9 +118,9 @@ def test_a_fresh_account_applies_every_deployable_configuration_and_refuses_the_
         assert_serves(predict_url)
         if example == "existing-model":
             name = EXAMPLE_NAMES[example]
-            existing_model.assert_serves_the_root_model(stack, name, outputs, model_uri, predict_url)
+            root_answer = existing_model.assert_serves_the_root_model(stack, name, outputs, model_uri, predict_url)
             stack.destroy_example(example)
-            existing_model.assert_destroyed_beside_the_root(stack, name, outputs["model_name"])
+            existing_model.assert_destroyed_beside_the_root(stack, name, outputs["model_name"], root_answer)
 
     # 3. The old configuration, one fact at a time (the stage waits for the function, so a refused reservation
     # would hide the refused logging): stage logging without a role in the account, then 50 reserved executions.

@@ -188,9 +188,10 @@ def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_req
             assert built.read("lambda_src/vocabulary.json") == vocabulary  # the zip `make up` deploys with it
 
         # The same model and vocabulary as an artifact: its saved plan changes exactly the rollout's resources.
+        reordered_zip = lambda_zip(reordered_artifacts / "vocabulary.json", tmp_path / "lambda.zip")
         planned = local_stack.plan(
             model_artifact_path=str(local_stack.keep(reordered_artifacts / "model.tar.gz")),
-            lambda_zip_path=str(local_stack.keep(lambda_zip(reordered_artifacts / "vocabulary.json", tmp_path / "z"))),
+            lambda_zip_path=str(local_stack.keep(reordered_zip)),
         )
         assert planned == ROLLOUT_CHANGES, f"the rollout changes more or less than its own resources: {planned}"
 
