@@ -115,6 +115,14 @@ class LocalStack:
             self.info = stack.apply(self.layout, variables, output=log, init=False)
         self.unsettled = False
 
+    def up(self, **variables: Any) -> None:
+        """`make up` again with these variables, as a user runs it: ``stack.up`` deploys the group's newest Approved
+        package itself, if there is one. On the shared stack, only inside ``restoring``, as ``apply``."""
+        self.unsettled = True
+        with self.terraform_log.open("a") as log:
+            self.info = stack.up(self.layout, self.model_tar, self.lambda_zip, variables, log, lambda _: None)
+        self.unsettled = False
+
     @contextlib.contextmanager
     def restoring(self) -> Iterator[StackChange]:
         """Whatever the block applies, the variables of now are applied again when it ends, however it ends.

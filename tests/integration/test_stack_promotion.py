@@ -35,7 +35,7 @@ import pytest
 import requests
 
 from lambda_src.tokenizer import Vocabulary
-from scripts.local_aws import registry, stack
+from scripts.local_aws import registry
 from scripts.local_aws.bench import handler_records
 from scripts.local_aws.traffic import Traffic
 from tests.integration.rollout import (
@@ -120,16 +120,6 @@ def registry_objects(local_stack) -> set[str]:
     return {item["Key"] for page in pages for item in page.get("Contents", [])}
 
 
-def make_up(local_stack, variables: dict) -> None:
-    """`make up` again, as a user runs it: ``stack.up`` picks the group's newest Approved package itself."""
-    local_stack.unsettled = True
-    with local_stack.terraform_log.open("a") as log:
-        local_stack.info = stack.up(
-            local_stack.layout, local_stack.model_tar, local_stack.lambda_zip, variables, log, lambda _: None
-        )
-    local_stack.unsettled = False
-
-
 def assert_deployed_from_package(local_stack, arn: str, vocabulary: bytes) -> None:
     """The stack runs the package's model (described as created, as SageMaker does) and its vocabulary's Lambda."""
     deployed = json.loads(local_stack.layout.tfvars.read_text())
@@ -207,7 +197,7 @@ def test_a_worse_model_is_rejected_and_a_good_one_rolls_out_without_a_failed_req
         ):
             # The session deploys Batch Transform, which runs artifacts only: `make up` with a package goes without.
             began = time.monotonic()
-            make_up(local_stack, {**json.loads(change.variables), "batch_transform": None})
+            local_stack.up(**{**json.loads(change.variables), "batch_transform": None})
             applied = time.monotonic()
             applies.append(applied - began)
             settle(traffic)
